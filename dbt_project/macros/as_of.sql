@@ -1,0 +1,46 @@
+{#
+    The reference date of every KPI. Models never read the wall clock: they take the
+    `as_of_date` var (the schedule's date), so rerunning an old date reproduces it.
+#}
+
+{% macro as_of_date_value() -%}
+    {%- set raw = var('as_of_date', none) -%}
+    {%- if raw is none or raw == '' -%}
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error(
+                "The var 'as_of_date' is required (YYYY-MM-DD), e.g. "
+                ~ "dbt build --vars '{as_of_date: 2026-11-22}'. Models never read the wall clock."
+            ) }}
+        {%- endif -%}
+        {{ return(modules.datetime.date(1970, 1, 1)) }}
+    {%- endif -%}
+    {%- if raw is string -%}
+        {%- set parsed = modules.datetime.datetime.strptime(raw[:10], '%Y-%m-%d').date() -%}
+    {%- else -%}
+        {%- set parsed = raw -%}
+    {%- endif -%}
+    {{ return(parsed) }}
+{%- endmacro %}
+
+{# The as-of date as a SQL date literal. #}
+{% macro as_of_date() -%}
+    cast('{{ as_of_date_value().strftime("%Y-%m-%d") }}' as date)
+{%- endmacro %}
+
+{#
+    The exclusive upper bound of the as-of day as a UTC timestamp literal: midnight after
+    the as-of date in the reporting time zone, converted to UTC at compile time so the SQL
+    stays portable. An event counts as of the date when its UTC timestamp is < this bound.
+#}
+{% macro as_of_cutoff() -%}
+    {%- set tz = modules.pytz.timezone(var('reporting_timezone', 'UTC')) -%}
+    {%- set next_day = as_of_date_value() + modules.datetime.timedelta(days=1) -%}
+    {%- set local_midnight = tz.localize(modules.datetime.datetime(next_day.year, next_day.month, next_day.day)) -%}
+    {%- set utc_midnight = local_midnight.astimezone(modules.pytz.utc) -%}
+    cast('{{ utc_midnight.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{# First day of reporting history, as a SQL date literal. #}
+{% macro history_start_date() -%}
+    cast('{{ var("history_start_date") }}' as date)
+{%- endmacro %}

@@ -1,0 +1,49 @@
+{#
+    Ratio and statistics helpers. Every ratio in the marts goes through safe_divide, so a
+    zero or null denominator gives null (documented per KPI) and never an error or 0.
+#}
+{% macro safe_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as {{ dbt.type_float() }}) / nullif(cast({{ denominator }} as {{ dbt.type_float() }}), 0))
+{%- endmacro %}
+
+{# Fractional days from the earlier timestamp to the later one (later - earlier). #}
+{% macro days_between(earlier_ts, later_ts) -%}
+    ({{ dbt.datediff(earlier_ts, later_ts, 'second') }} / 86400.0)
+{%- endmacro %}
+
+{# Continuous percentile (linear interpolation) of an expression within a group. #}
+{% macro percentile_cont(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'salespulse')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(expr, fraction) -%}
+    quantile_cont({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile_cont(expr, fraction) -%}
+    percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro trino__percentile_cont(expr, fraction) -%}
+    approx_percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro median(expr) -%}
+    {{ salespulse.percentile_cont(expr, 0.5) }}
+{%- endmacro %}
+
+{#
+    Money: amounts are decimals with two places, so sums are exact to the cent.
+    Converted amounts are rounded to the cent per row, then summed.
+#}
+{% macro type_money() -%}
+    decimal(18, 2)
+{%- endmacro %}
+
+{% macro to_money(expr) -%}
+    cast(round({{ expr }}, 2) as {{ salespulse.type_money() }})
+{%- endmacro %}

@@ -1,0 +1,93 @@
+{#
+    One row per stage entry of a deal known as of the cutoff: when the deal entered the
+    stage, when it left (the next entry), and how long it stayed. Regressions (moving back
+    a stage), re-entries and reopened deals are kept as separate visits. A visit that has
+    not ended by the cutoff is open and measured to the cutoff.
+#}
+
+with
+
+history as (
+
+    select distinct deal_id, stage_id, entered_at
+    from {{ ref('stg_demo_crm__deal_stage_history') }}
+    where entered_at < {{ salespulse.as_of_cutoff() }}
+
+),
+
+stages as (
+
+    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+
+),
+
+ordered as (
+
+    select
+        history.deal_id,
+        stages.pipeline_id,
+        history.stage_id,
+        stages.stage_name,
+        stages.stage_order,
+        stages.is_closed as is_closed_stage,
+        stages.is_won as is_won_stage,
+        history.entered_at,
+        row_number() over (
+            partition by history.deal_id
+            order by history.entered_at, stages.stage_order, history.stage_id
+        ) as visit_number
+
+    from history
+    inner join stages
+        on history.stage_id = stages.stage_id
+
+),
+
+sequenced as (
+
+    select
+        ordered.*,
+        lead(entered_at) over (partition by deal_id order by visit_number) as exited_at,
+        lead(stage_id) over (partition by deal_id order by visit_number) as next_stage_id,
+        lead(stage_order) over (partition by deal_id order by visit_number) as next_stage_order,
+        lead(is_closed_stage) over (partition by deal_id order by visit_number) as next_is_closed_stage,
+        count(*) over (partition by deal_id, stage_id order by visit_number
+                       rows between unbounded preceding and current row) as entry_of_stage
+
+    from ordered
+
+),
+
+final as (
+
+    select
+        -- ids
+        deal_id,
+        pipeline_id,
+        stage_id,
+        next_stage_id,
+        -- attributes
+        stage_name,
+        stage_order,
+        visit_number,
+        entry_of_stage,
+        -- booleans
+        is_closed_stage,
+        is_won_stage,
+        (exited_at is null and not is_closed_stage) as is_open_visit,
+        (entry_of_stage > 1) as is_reentry,
+        coalesce(next_stage_order < stage_order and not next_is_closed_stage, false) as is_regression,
+        -- timestamps
+        entered_at,
+        exited_at,
+        -- numerics: closed stages are end states and have no duration
+        case
+            when is_closed_stage then null
+            else {{ salespulse.days_between('entered_at', 'coalesce(exited_at, ' ~ salespulse.as_of_cutoff() ~ ')') }}
+        end as duration_days
+
+    from sequenced
+
+)
+
+select * from final

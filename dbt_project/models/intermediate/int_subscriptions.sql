@@ -1,0 +1,45 @@
+{#
+    One row per subscription started by the as-of date, as known on that date: an end
+    after the as-of date is not yet known, so such a subscription is active. MRR converts
+    into the reporting currency once, at the rate of the start date, so exchange-rate
+    moves never show up as expansion or contraction.
+#}
+
+with
+
+subscriptions as (
+
+    select * from {{ ref('stg_demo_crm__subscriptions') }}
+    where start_date <= {{ salespulse.as_of_date() }}
+
+),
+
+fx as (
+
+    select * from {{ ref('int_fx_rates_daily') }}
+
+),
+
+final as (
+
+    select
+        subscriptions.subscription_id,
+        subscriptions.account_id,
+        subscriptions.plan,
+        subscriptions.currency_code,
+        subscriptions.mrr_local,
+        {{ salespulse.to_money('subscriptions.mrr_local * fx.to_reporting_factor') }} as mrr,
+        subscriptions.start_date,
+        case
+            when subscriptions.end_date_exclusive <= {{ salespulse.as_of_date() }}
+            then subscriptions.end_date_exclusive
+        end as end_date_exclusive
+
+    from subscriptions
+    left join fx
+        on subscriptions.currency_code = fx.currency_code
+        and subscriptions.start_date = fx.rate_date
+
+)
+
+select * from final

@@ -1,0 +1,152 @@
+{#
+    One row per pipeline and open stage: how many deals visited it, how long they stayed
+    (average, median, p90 days; open visits measured to the as-of date), how many moved
+    on to a later stage or to won, and which stage is the pipeline's bottleneck.
+#}
+
+with
+
+visits as (
+
+    select * from {{ ref('stage_visits') }}
+    where not is_closed_stage
+
+),
+
+stages as (
+
+    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+    where not is_closed
+
+),
+
+deal_outcomes as (
+
+    select deal_id, deal_status from {{ ref('int_deals') }}
+
+),
+
+-- per deal and stage: did the deal ever go further than this stage (a later open stage
+-- or won), and did it end up won
+deal_stage_reach as (
+
+    select
+        visits.pipeline_id,
+        visits.stage_id,
+        visits.deal_id,
+        max(case
+                when later.is_won_stage then 1
+                when not later.is_closed_stage and later.stage_order > visits.stage_order then 1
+                else 0
+            end) as advanced,
+        max(case when deal_outcomes.deal_status = 'won' then 1 else 0 end) as won
+
+    from visits
+    inner join deal_outcomes
+        on visits.deal_id = deal_outcomes.deal_id
+    left join {{ ref('stage_visits') }} as later
+        on visits.deal_id = later.deal_id
+        and later.visit_number > visits.visit_number
+    group by visits.pipeline_id, visits.stage_id, visits.deal_id
+
+),
+
+reach as (
+
+    select
+        pipeline_id,
+        stage_id,
+        count(*) as deals_entered,
+        sum(advanced) as deals_advanced,
+        sum(won) as deals_won
+
+    from deal_stage_reach
+    group by pipeline_id, stage_id
+
+),
+
+durations as (
+
+    select
+        pipeline_id,
+        stage_id,
+        count(*) as visits,
+        sum(case when is_open_visit then 1 else 0 end) as open_visits,
+        avg(duration_days) as avg_days,
+        {{ salespulse.median('duration_days') }} as median_days,
+        {{ salespulse.percentile_cont('duration_days', 0.9) }} as p90_days
+
+    from visits
+    group by pipeline_id, stage_id
+
+),
+
+combined as (
+
+    select
+        stages.pipeline_id,
+        stages.stage_id,
+        stages.stage_name,
+        stages.stage_order,
+        coalesce(durations.visits, 0) as visits,
+        coalesce(durations.open_visits, 0) as open_visits,
+        coalesce(reach.deals_entered, 0) as deals_entered,
+        coalesce(reach.deals_advanced, 0) as deals_advanced,
+        coalesce(reach.deals_won, 0) as deals_won,
+        durations.avg_days,
+        durations.median_days,
+        durations.p90_days,
+        {{ salespulse.safe_divide('reach.deals_advanced', 'reach.deals_entered') }} as conversion_to_next,
+        {{ salespulse.safe_divide('reach.deals_won', 'reach.deals_entered') }} as conversion_to_won
+
+    from stages
+    left join durations
+        on stages.pipeline_id = durations.pipeline_id
+        and stages.stage_id = durations.stage_id
+    left join reach
+        on stages.pipeline_id = reach.pipeline_id
+        and stages.stage_id = reach.stage_id
+
+),
+
+pipeline_baseline as (
+
+    select
+        pipeline_id,
+        {{ salespulse.median('median_days') }} as pipeline_median_stage_days
+
+    from combined
+    group by pipeline_id
+
+),
+
+scored as (
+
+    select
+        combined.*,
+        1 - combined.conversion_to_next as drop_off_rate,
+        {{ salespulse.safe_divide('combined.median_days', 'pipeline_baseline.pipeline_median_stage_days') }}
+            as duration_vs_pipeline,
+        row_number() over (
+            partition by combined.pipeline_id
+            order by combined.median_days desc, combined.stage_order
+        ) as duration_rank
+
+    from combined
+    inner join pipeline_baseline
+        on combined.pipeline_id = pipeline_baseline.pipeline_id
+
+),
+
+final as (
+
+    select
+        scored.*,
+        (duration_rank = 1 and duration_vs_pipeline >= {{ var('bottleneck_duration_ratio', 1.5) }}) as is_bottleneck,
+        {{ salespulse.as_of_date() }} as as_of_date
+
+    from scored
+
+)
+
+select * from final

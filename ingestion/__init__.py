@@ -1,0 +1,1 @@
+"""SalesPulse ingestion: dlt sources that land CRM data in the warehouse's raw schemas."""
