@@ -3,7 +3,7 @@
     zero or null denominator gives null (documented per KPI) and never an error or 0.
 #}
 {% macro safe_divide(numerator, denominator) -%}
-    (cast({{ numerator }} as {{ dbt.type_float() }}) / nullif(cast({{ denominator }} as {{ dbt.type_float() }}), 0))
+    (cast({{ numerator }} as {{ salespulse.type_double() }}) / nullif(cast({{ denominator }} as {{ salespulse.type_double() }}), 0))
 {%- endmacro %}
 
 {# Fractional days from the earlier timestamp to the later one (later - earlier). #}
@@ -46,4 +46,32 @@
 
 {% macro to_money(expr) -%}
     cast(round({{ expr }}, 2) as {{ salespulse.type_money() }})
+{%- endmacro %}
+
+{#
+    Double precision. (dbt.type_float() is a 4-byte REAL on DuckDB: too coarse for
+    exchange rates and ratios.)
+#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'salespulse')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro trino__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro bigquery__type_double() -%}
+    float64
 {%- endmacro %}

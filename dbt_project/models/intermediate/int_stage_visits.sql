@@ -80,10 +80,15 @@ final as (
         -- timestamps
         entered_at,
         exited_at,
-        -- numerics: closed stages are end states and have no duration
+        -- numerics: closed stages are end states and have no duration. Whole seconds
+        -- aggregate exactly (and so identically on every rerun); days derive from them.
         case
-            when is_closed_stage then null
-            else {{ salespulse.days_between('entered_at', 'coalesce(exited_at, ' ~ salespulse.as_of_cutoff() ~ ')') }}
+            when not is_closed_stage
+            then {{ dbt.datediff('entered_at', 'coalesce(exited_at, ' ~ salespulse.as_of_cutoff() ~ ')', 'second') }}
+        end as duration_seconds,
+        case
+            when not is_closed_stage
+            then {{ salespulse.days_between('entered_at', 'coalesce(exited_at, ' ~ salespulse.as_of_cutoff() ~ ')') }}
         end as duration_days
 
     from sequenced

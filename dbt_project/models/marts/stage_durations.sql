@@ -72,7 +72,7 @@ durations as (
         stage_id,
         count(*) as visits,
         sum(case when is_open_visit then 1 else 0 end) as open_visits,
-        avg(duration_days) as avg_days,
+        {{ salespulse.safe_divide('sum(duration_seconds)', 'count(duration_seconds) * 86400') }} as avg_days,
         {{ salespulse.median('duration_days') }} as median_days,
         {{ salespulse.percentile_cont('duration_days', 0.9) }} as p90_days
 

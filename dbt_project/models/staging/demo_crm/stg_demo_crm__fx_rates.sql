@@ -13,7 +13,7 @@ renamed as (
         -- attributes
         cast(currency as {{ dbt.type_string() }}) as currency_code,
         -- numerics
-        cast(usd_per_unit as {{ dbt.type_float() }}) as usd_per_unit,
+        cast(usd_per_unit as {{ salespulse.type_double() }}) as usd_per_unit,
         -- dates and timestamps
         cast(rate_date as date) as rate_date,
         -- load metadata

@@ -1,0 +1,48 @@
+# SalesPulse: two commands do everything on a fresh machine with Python 3.11.
+#   make demo   set up, then ingest the demo CRM, build the marts and publish them
+#   make test   set up, then run the test suite (what CI runs: .ci/run)
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: setup demo test lint dev manifest clean
+
+setup: $(VENV)/.installed manifest
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "SalesPulse needs Python 3.11, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# dagster-dbt loads the dbt manifest at import time: parse once up front.
+manifest: $(VENV)/.installed
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+demo: setup
+	$(BIN)/salespulse run
+	$(BIN)/salespulse status
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+dev: setup
+	mkdir -p .dagster && cp -n orchestration/dagster.yaml .dagster/dagster.yaml || true
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml
+
+# Re-resolve the lock from pyproject.toml (needs the package index).
+lock: $(VENV)/.installed
+	$(UV) pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf data published .dagster dbt_project/target dbt_project/logs

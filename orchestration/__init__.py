@@ -1,0 +1,1 @@
+"""SalesPulse orchestration: one Dagster `Definitions` (see `definitions.py`) and the CLI."""

@@ -1,0 +1,209 @@
+"""The ``salespulse`` command line.
+
+    salespulse run [--as-of YYYY-MM-DD] [--size N] [--cadence weekly|quarterly]
+    salespulse status [--json]
+
+``run`` executes the same Dagster job the schedules launch, in this process, and prints
+its progress; ``status`` lists the last runs and what is published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from orchestration.partitions import quarterly_as_of, weekly_as_of
+from orchestration.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "run":
+        return run(settings, args)
+    return status(settings, as_json=args.json, limit=args.runs)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="salespulse", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_cmd = commands.add_parser("run", help="ingest, build and publish as of a date")
+    run_cmd.add_argument("--as-of", type=_iso_date, help="as-of date (default: the schedule's)")
+    run_cmd.add_argument("--cadence", choices=["weekly", "quarterly"], default="weekly")
+    run_cmd.add_argument("--size", type=int, default=10_000, help="demo CRM deals (default 10000)")
+    run_cmd.add_argument("--seed", type=int, default=42, help="demo CRM random seed")
+    run_cmd.add_argument("--mess-rate", type=float, default=0.02, help="demo CRM mess rate")
+
+    status_cmd = commands.add_parser("status", help="last runs and the published tables")
+    status_cmd.add_argument("--json", action="store_true", help="machine-readable output")
+    status_cmd.add_argument("--runs", type=int, default=10, help="how many runs to list")
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def default_as_of(settings: Settings, cadence: str, now: datetime | None = None) -> date:
+    """The as-of date the schedule of ``cadence`` would use right now."""
+    tick = (now or datetime.now(ZoneInfo(settings.timezone))).astimezone(
+        ZoneInfo(settings.timezone)
+    )
+    if cadence == "quarterly":
+        return quarterly_as_of(tick, settings.fiscal_year_start_month)
+    return weekly_as_of(tick)
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    as_of = args.as_of or default_as_of(settings, args.cadence)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    if not date.fromisoformat(settings.history_start) <= as_of < today:
+        print(
+            f"salespulse: --as-of must be a complete day between {settings.history_start} "
+            f"and yesterday ({today.isoformat()} is not over yet in {settings.timezone}); "
+            f"got {as_of.isoformat()}",
+            file=sys.stderr,
+        )
+        return 2
+
+    from orchestration.instance import get_instance
+
+    instance = get_instance(settings)
+    print(
+        f"salespulse: {args.cadence} run as of {as_of} (demo CRM, {args.size:,} deals)", flush=True
+    )
+    print("salespulse: loading definitions (dbt manifest, dlt source)...", flush=True)
+    from orchestration.assembly import build_definitions
+    from orchestration.defs.publishing import CADENCE_TAG
+    from orchestration.defs.schedules import QUARTERLY_JOB, WEEKLY_JOB
+
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def(QUARTERLY_JOB if args.cadence == "quarterly" else WEEKLY_JOB)
+    started = time.monotonic()
+    result = job.execute_in_process(
+        partition_key=as_of.isoformat(),
+        instance=instance,
+        tags={CADENCE_TAG: args.cadence},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            "resources": {
+                "demo_crm": {
+                    "config": {"size": args.size, "seed": args.seed, "mess_rate": args.mess_rate}
+                }
+            },
+        },
+        raise_on_error=False,
+    )
+    elapsed = time.monotonic() - started
+    verdict = "succeeded" if result.success else "FAILED"
+    print(f"salespulse: run {result.run_id} {verdict} in {elapsed:.1f}s", flush=True)
+    if result.success:
+        _print_published(published_summary(settings.published_path))
+    return 0 if result.success else 1
+
+
+def published_summary(path: Path) -> dict[str, Any]:
+    """What the published file holds: its publication and each table's row count."""
+    import duckdb
+
+    if not path.exists():
+        return {"path": str(path), "published": False}
+    with duckdb.connect(str(path), read_only=True) as con:
+        pub = con.execute(
+            "select run_id, cast(as_of_date as varchar), cadence, code_version, "
+            "cast(published_at as varchar) from publication"
+        ).fetchone()
+        names = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'main' order by 1"
+            ).fetchall()
+        ]
+        tables = {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
+        log = con.execute(
+            "select cast(as_of_date as varchar), cadence, run_id from publication_log "
+            "order by published_at desc limit 20"
+        ).fetchall()
+    keys = ["run_id", "as_of_date", "cadence", "code_version", "published_at"]
+    return {
+        "path": str(path),
+        "published": True,
+        "publication": dict(zip(keys, pub, strict=True)) if pub else None,
+        "tables": tables,
+        "publications": [
+            dict(zip(["as_of_date", "cadence", "run_id"], r, strict=True)) for r in log
+        ],
+    }
+
+
+def _print_published(summary: dict[str, Any]) -> None:
+    if not summary.get("published"):
+        print(f"published: nothing yet at {summary['path']}")
+        return
+    pub = summary["publication"] or {}
+    print(f"published: {summary['path']}")
+    print(
+        f"  as of {pub.get('as_of_date')} ({pub.get('cadence')}), run {pub.get('run_id')}, "
+        f"code {pub.get('code_version')}, at {pub.get('published_at')} UTC"
+    )
+    width = max(len(n) for n in summary["tables"])
+    for name, rows in summary["tables"].items():
+        print(f"  {name:<{width}}  {rows:>10,} rows")
+
+
+def status(settings: Settings, *, as_json: bool, limit: int) -> int:
+    from orchestration.instance import get_instance
+
+    instance = get_instance(settings)
+    runs = []
+    for record in instance.get_run_records(limit=limit):
+        run_ = record.dagster_run
+        runs.append(
+            {
+                "run_id": run_.run_id,
+                "job": run_.job_name,
+                "status": run_.status.value,
+                "as_of_date": run_.tags.get("dagster/partition"),
+                "cadence": run_.tags.get("salespulse/cadence"),
+                "started_at": _iso(record.start_time),
+                "ended_at": _iso(record.end_time),
+            }
+        )
+    summary = published_summary(settings.published_path)
+    if as_json:
+        print(json.dumps({"runs": runs, "published": summary}, indent=2))
+        return 0
+    print(f"runs (latest {limit}, Dagster home {settings.dagster_home}):")
+    for r in runs:
+        print(
+            f"  {r['run_id'][:8]}  {r['job']:<16} {r['status']:<10} as of {r['as_of_date']}  "
+            f"started {r['started_at']}"
+        )
+    if not runs:
+        print("  none yet: try `salespulse run`")
+    _print_published(summary)
+    return 0
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return (
+        datetime.fromtimestamp(timestamp).astimezone().isoformat(timespec="seconds")
+        if timestamp
+        else None
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Where SalesPulse keeps its files, and the few settings read from the environment.
+
+Every path derives from ``SALESPULSE_HOME`` (default: the checkout root), so tests point a
+whole run at a temporary directory by setting one variable.
+
+>>> settings = Settings.from_env({"SALESPULSE_HOME": "/tmp/sp"})
+>>> str(settings.warehouse_path)
+'/tmp/sp/data/warehouse.duckdb'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_HISTORY_START = "2024-01-01"
+DEFAULT_REPORTING_CURRENCY = "USD"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options of one SalesPulse installation."""
+
+    home: Path
+    timezone: str = DEFAULT_TIMEZONE
+    history_start: str = DEFAULT_HISTORY_START
+    reporting_currency: str = DEFAULT_REPORTING_CURRENCY
+    fiscal_year_start_month: int = 1
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        timezone = env.get("SALESPULSE_TIMEZONE", DEFAULT_TIMEZONE)
+        ZoneInfo(timezone)  # fail early, naming the bad zone
+        return cls(
+            home=Path(env.get("SALESPULSE_HOME", str(PROJECT_ROOT))).resolve(),
+            timezone=timezone,
+            history_start=env.get("SALESPULSE_HISTORY_START", DEFAULT_HISTORY_START),
+            reporting_currency=env.get("SALESPULSE_REPORTING_CURRENCY", DEFAULT_REPORTING_CURRENCY),
+            fiscal_year_start_month=int(env.get("SALESPULSE_FISCAL_YEAR_START_MONTH", "1")),
+        )
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The DuckDB file the pipeline writes (one writer at a time)."""
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def dlt_pipelines_dir(self) -> Path:
+        return self.data_dir / "dlt"
+
+    @property
+    def published_dir(self) -> Path:
+        """Where BI tools read: a DuckDB file swapped in atomically on every publication."""
+        return self.home / "published"
+
+    @property
+    def published_path(self) -> Path:
+        return self.published_dir / "salespulse.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ.get("DAGSTER_HOME", str(self.home / ".dagster")))
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment variables the dbt profile reads."""
+        return {
+            "SALESPULSE_WAREHOUSE": str(self.warehouse_path),
+            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        }
+
+    def dbt_vars(self, as_of_date: str) -> dict[str, str | int]:
+        """The dbt vars of a run computed as of ``as_of_date`` (YYYY-MM-DD)."""
+        return {
+            "as_of_date": as_of_date,
+            "reporting_timezone": self.timezone,
+            "reporting_currency": self.reporting_currency,
+            "history_start_date": self.history_start,
+            "fiscal_year_start_month": self.fiscal_year_start_month,
+        }

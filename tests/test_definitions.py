@@ -1,0 +1,90 @@
+"""The Definitions load, and the asset graph runs from CRM tables to the published file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+
+from orchestration.assembly import build_definitions
+from orchestration.settings import Settings
+
+
+@pytest.fixture
+def defs(salespulse_home: Path) -> dg.Definitions:
+    return build_definitions(Settings.from_env())
+
+
+def test_definitions_load_and_validate(defs: dg.Definitions) -> None:
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_every_dbt_source_is_fed_by_a_dlt_asset(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    demo_tables = {k for k in materializable if k.path[0] == "demo_crm"}
+    assert len(demo_tables) == 17
+    staging_deps = {
+        dep
+        for key in materializable
+        if key.path[0] == "staging"
+        for dep in graph.get(key).parent_keys
+    }
+    assert staging_deps == demo_tables  # no dangling external source keys
+
+
+def test_publish_depends_on_every_mart(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    assert {"deals", "stage_durations", "rep_quota_attainment", "customer_churn_monthly"} <= {
+        k.path[-1] for k in marts
+    }
+    assert graph.get(dg.AssetKey("published_reports")).parent_keys == marts
+
+
+def test_jobs_and_schedules_are_defined(defs: dg.Definitions) -> None:
+    assert {s.name for s in defs.schedules} == {
+        "weekly_refresh_schedule",
+        "quarterly_close_schedule",
+    }
+    for name in ("weekly_refresh", "quarterly_close"):
+        assert defs.resolve_job_def(name).partitions_def is not None
+
+
+@pytest.mark.parametrize(
+    ("schedule", "tick", "as_of", "cadence"),
+    [
+        ("weekly_refresh_schedule", datetime(2026, 11, 23, 6, 0), "2026-11-22", "weekly"),
+        ("quarterly_close_schedule", datetime(2026, 10, 1, 6, 0), "2026-09-30", "quarterly"),
+    ],
+)
+def test_schedule_ticks_ask_for_the_right_as_of_date(
+    defs: dg.Definitions, schedule: str, tick: datetime, as_of: str, cadence: str
+) -> None:
+    schedule_def = defs.resolve_schedule_def(schedule)
+    context = dg.build_schedule_context(
+        scheduled_execution_time=tick.replace(tzinfo=ZoneInfo("UTC")),
+        repository_def=defs.get_repository_def(),
+    )
+    request = schedule_def.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == as_of
+    assert request.tags["salespulse/cadence"] == cadence
+
+
+def test_schedules_follow_the_configured_time_zone(
+    salespulse_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SALESPULSE_TIMEZONE", "America/Los_Angeles")
+    defs = build_definitions(Settings.from_env())
+    weekly = defs.resolve_schedule_def("weekly_refresh_schedule")
+    assert weekly.execution_timezone == "America/Los_Angeles"
+    # Monday 06:00 in Los Angeles is 14:00 UTC; the tick still asks for Sunday
+    tick = datetime(2026, 11, 23, 14, 0, tzinfo=ZoneInfo("UTC"))
+    context = dg.build_schedule_context(
+        scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+    )
+    request = weekly.evaluate_tick(context)
+    assert request.run_requests[0].partition_key == "2026-11-22"

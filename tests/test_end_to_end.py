@@ -1,0 +1,234 @@
+"""From an empty directory to published tables, through the real Dagster job, dlt and dbt.
+
+One pipeline run (module-scoped) is asserted from several sides: values reconcile with the
+raw CRM extract computed independently here in Python, the planted bottleneck is flagged,
+and rows reconcile raw -> staging -> marts. A second run of the same as-of date, with a
+reader connected to the published file throughout, must publish identical tables.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.demo_crm import truths
+from orchestration.cli import main
+from orchestration.settings import Settings
+
+AS_OF = date(2026, 11, 15)
+SIZE = 3_000
+CUTOFF = datetime(2026, 11, 16)  # end of the as-of day, UTC (the default reporting zone)
+MARTS = ["customer_churn_monthly", "deals", "rep_quota_attainment", "stage_durations", "stage_visits"]
+
+pytestmark = pytest.mark.slow
+
+READER = """
+import sys, time, pathlib, duckdb
+path, stop = sys.argv[1], pathlib.Path(sys.argv[2])
+con = duckdb.connect(path, read_only=True)
+print("connected", flush=True)
+while not stop.exists():
+    run_id = con.execute("select run_id from publication").fetchone()[0]
+    con.execute("select sum(amount) from deals").fetchone()
+    print(run_id, flush=True)
+    time.sleep(0.1)
+"""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("salespulse")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SALESPULSE_HOME", str(home))
+    patch.setenv("DAGSTER_HOME", str(home / ".dagster"))
+    assert main(["run", "--as-of", AS_OF.isoformat(), "--size", str(SIZE)]) == 0
+    yield home
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def settings(home: Path) -> Settings:
+    return Settings.from_env({"SALESPULSE_HOME": str(home)})
+
+
+@pytest.fixture
+def published(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published file, as a reader sees it; closed after each test, because DuckDB
+    reuses an open database of the same path within a process."""
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, opened per test and closed after: only the pipeline may hold it."""
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    yield con
+    con.close()
+
+
+def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal]:
+    """Won deals as of the cutoff and their reporting-currency amounts, from the raw
+    extract, computed here in Python (latest version, not deleted, status from history,
+    converted at the close date's rate, rounded to the cent)."""
+    deals: dict[str, tuple] = {}
+    for deal_id, amount, currency, updated_at, is_deleted, created_at in warehouse.execute(
+        "select deal_id, amount, currency, updated_at, is_deleted, created_at "
+        "from raw_demo_crm.deals"
+    ).fetchall():
+        current = deals.get(deal_id)
+        if current is None or updated_at > current[2]:
+            deals[deal_id] = (amount, currency, updated_at, is_deleted, created_at)
+    stages = dict(
+        warehouse.execute(
+            "select stage_id, case when is_won then 'won' when is_closed then 'lost' else 'open' end "
+            "from raw_demo_crm.pipeline_stages"
+        ).fetchall()
+    )
+    last_entry: dict[str, tuple[datetime, int, str]] = {}
+    orders = dict(warehouse.execute("select stage_id, stage_order from raw_demo_crm.pipeline_stages").fetchall())
+    for deal_id, stage_id, entered_at in warehouse.execute(
+        "select deal_id, stage_id, entered_at from raw_demo_crm.deal_stage_history"
+    ).fetchall():
+        entered = entered_at.replace(tzinfo=None)
+        if entered >= CUTOFF:
+            continue
+        key = (entered, orders[stage_id], stage_id)
+        if deal_id not in last_entry or key > last_entry[deal_id]:
+            last_entry[deal_id] = key
+    rates: dict[str, list[tuple[date, float]]] = {}
+    for rate_date, currency, usd in warehouse.execute(
+        "select rate_date, currency, usd_per_unit from raw_demo_crm.fx_rates order by rate_date"
+    ).fetchall():
+        rates.setdefault(currency, []).append((rate_date, usd))
+
+    def usd_per_unit(currency: str, day: date) -> float:
+        return [usd for d, usd in rates[currency] if d <= day][-1]
+
+    won: dict[str, Decimal] = {}
+    for deal_id, (amount, currency, _, is_deleted, created_at) in deals.items():
+        if is_deleted or created_at.replace(tzinfo=None) >= CUTOFF or deal_id not in last_entry:
+            continue
+        entered, _, stage_id = last_entry[deal_id]
+        if stages[stage_id] != "won" or amount is None:
+            continue
+        local = Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        factor = usd_per_unit(currency, entered.date()) / usd_per_unit("USD", entered.date())
+        won[deal_id] = Decimal(repr(float(local) * factor)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return won
+
+
+def test_published_file_holds_every_mart_as_of_the_run_date(published: duckdb.DuckDBPyConnection) -> None:
+    tables = {r[0] for r in published.execute("select table_name from information_schema.tables").fetchall()}
+    assert set(MARTS) | {"publication", "publication_log"} <= tables
+    assert published.execute("select as_of_date, cadence from publication").fetchone() == (AS_OF, "weekly")
+    for mart in MARTS:
+        assert published.execute(f"select count(*) from {mart}").fetchone()[0] > 0, mart
+        assert published.execute(f"select distinct as_of_date from {mart}").fetchall() == [(AS_OF,)]
+
+
+def test_bookings_equal_won_amounts_in_raw_after_conversion(
+    published: duckdb.DuckDBPyConnection, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    expected = _raw_won_bookings(warehouse)
+    actual = dict(
+        published.execute("select deal_id, amount from deals where deal_status = 'won'").fetchall()
+    )
+    assert len(expected) > 100
+    assert actual == expected  # every won deal, to the cent
+    total = published.execute("select sum(amount) from deals where deal_status = 'won'").fetchone()[0]
+    assert total == sum(expected.values())
+
+
+def test_rep_bookings_add_up_to_the_won_deals(published: duckdb.DuckDBPyConnection) -> None:
+    won = published.execute("select sum(amount) from deals where deal_status = 'won'").fetchone()[0]
+    by_month = published.execute(
+        "select sum(bookings) from rep_quota_attainment where period_type = 'month'"
+    ).fetchone()[0]
+    by_quarter = published.execute(
+        "select sum(bookings) from rep_quota_attainment where period_type = 'quarter'"
+    ).fetchone()[0]
+    assert by_month == by_quarter == won
+
+
+def test_planted_bottleneck_is_the_stage_the_mart_flags(published: duckdb.DuckDBPyConnection) -> None:
+    flagged = published.execute("select stage_id from stage_durations where is_bottleneck").fetchall()
+    assert flagged == [(truths.BOTTLENECK_STAGE_ID,)]
+
+
+def test_row_counts_reconcile_raw_to_staging_to_marts(
+    published: duckdb.DuckDBPyConnection, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    def one(sql: str) -> int:
+        return warehouse.execute(sql).fetchone()[0]
+
+    for table in ("deals", "deal_stage_history", "activities", "subscriptions", "users"):
+        assert one(f"select count(*) from raw_demo_crm.{table}") == one(
+            f"select count(*) from staging.stg_demo_crm__{table}"
+        ), table
+
+    distinct_deals = one("select count(distinct deal_id) from raw_demo_crm.deals")
+    deleted = one(
+        "select count(*) from (select deal_id, arg_max(is_deleted, updated_at) as deleted "
+        "from raw_demo_crm.deals group by deal_id) where deleted"
+    )
+    assert deleted > 0  # the demo CRM's mess includes deleted deals
+    canonical = one("select count(*) from intermediate.int_deals")
+    assert canonical == distinct_deals - deleted  # every extracted deal is created by the as-of date
+    assert published.execute("select count(*) from deals").fetchone()[0] == canonical
+
+    visits_of_live_deals = one(
+        "select count(*) from intermediate.int_stage_visits v "
+        "join intermediate.int_deals d using (deal_id)"
+    )
+    assert published.execute("select count(*) from stage_visits").fetchone()[0] == visits_of_live_deals
+    assert one("select count(*) from intermediate.int_stage_visits") == one(
+        "select count(*) from (select distinct deal_id, stage_id, entered_at "
+        "from raw_demo_crm.deal_stage_history)"
+    )
+
+
+def test_rerun_of_the_same_as_of_publishes_identical_tables_while_a_reader_reads(
+    home: Path, settings: Settings
+) -> None:
+    with duckdb.connect(str(settings.published_path), read_only=True) as published:
+        before = {m: sorted(published.execute(f"select * from {m}").fetchall(), key=repr) for m in MARTS}
+        first_run = published.execute("select run_id from publication").fetchone()[0]
+
+    # A BI tool: another process holding the published file open for the whole refresh.
+    stop_file = home / "stop-reader"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.published_path), str(stop_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None
+    assert reader.stdout.readline().strip() == "connected"
+    try:
+        assert main(["run", "--as-of", AS_OF.isoformat(), "--size", str(SIZE)]) == 0
+    finally:
+        stop_file.touch()
+        out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    seen = out.split()
+    assert seen, "the reader made no reads during the refresh"
+    assert set(seen) == {first_run}  # the old publication, whole, with no lock error
+
+    with duckdb.connect(str(settings.published_path), read_only=True) as again:
+        assert again.execute("select run_id from publication").fetchone()[0] != first_run
+        assert again.execute("select count(*) from publication_log").fetchone()[0] == 2
+        after = {m: sorted(again.execute(f"select * from {m}").fetchall(), key=repr) for m in MARTS}
+    for mart in MARTS:
+        assert after[mart] == before[mart], mart
+    previous = settings.published_path.with_name("salespulse.previous.duckdb")
+    assert previous.exists()
+    assert (datetime.now() - datetime.fromtimestamp(previous.stat().st_mtime)) < timedelta(hours=1)

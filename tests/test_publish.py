@@ -1,0 +1,133 @@
+"""Publishing: atomic swap, previous version kept, readers never blocked or half-served."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.publish import Publication, publish
+
+TABLES = [("marts", "deals"), ("marts", "rep_quota_attainment")]
+
+
+def _warehouse(path: Path, n_rows: int) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("create schema if not exists marts")
+    con.execute(
+        f"create or replace table marts.deals as select range as deal_id from range({n_rows})"
+    )
+    con.execute(
+        "create or replace table marts.rep_quota_attainment as "
+        f"select range as user_id, 1.0 as quota_attainment from range({n_rows // 2})"
+    )
+    return con
+
+
+def _publication(
+    run_id: str, cadence: str = "weekly", as_of: date = date(2026, 11, 22)
+) -> Publication:
+    return Publication(run_id=run_id, as_of_date=as_of, cadence=cadence, code_version="test")
+
+
+def test_publish_writes_every_table_and_its_publication(tmp_path: Path) -> None:
+    target = tmp_path / "published" / "salespulse.duckdb"
+    with _warehouse(tmp_path / "wh.duckdb", 10) as wh:
+        result = publish(wh, target, TABLES, _publication("run-1"))
+    assert result.row_counts == {"deals": 10, "rep_quota_attainment": 5}
+    with duckdb.connect(str(target), read_only=True) as reader:
+        assert reader.execute("select run_id, as_of_date from publication").fetchall() == [
+            ("run-1", date(2026, 11, 22))
+        ]
+        assert reader.execute("select count(*) from deals").fetchone() == (10,)
+    assert target.with_suffix(".json").exists()
+    assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_reader_holding_the_old_file_keeps_reading_it_through_a_publication(tmp_path: Path) -> None:
+    target = tmp_path / "salespulse.duckdb"
+    wh = _warehouse(tmp_path / "wh.duckdb", 10)
+    publish(wh, target, TABLES, _publication("run-1"))
+    reader = duckdb.connect(str(target), read_only=True)
+
+    wh.execute("create or replace table marts.deals as select range as deal_id from range(20)")
+    publish(wh, target, TABLES, _publication("run-2"))
+
+    # the open connection still sees the whole old publication, with no lock error
+    assert reader.execute("select run_id from publication").fetchone() == ("run-1",)
+    assert reader.execute("select count(*) from deals").fetchone() == (10,)
+    reader.close()
+    with duckdb.connect(str(target), read_only=True) as fresh:
+        assert fresh.execute("select run_id from publication").fetchone() == ("run-2",)
+        assert fresh.execute("select count(*) from deals").fetchone() == (20,)
+        assert fresh.execute("select count(*) from publication_log").fetchone() == (2,)
+    with duckdb.connect(str(tmp_path / "salespulse.previous.duckdb"), read_only=True) as previous:
+        assert previous.execute("select run_id from publication").fetchone() == ("run-1",)
+    wh.close()
+
+
+def test_concurrent_readers_never_see_half_a_publication(tmp_path: Path) -> None:
+    target = tmp_path / "salespulse.duckdb"
+    wh = _warehouse(tmp_path / "wh.duckdb", 100)
+    publish(wh, target, TABLES, _publication("run-0"))
+    seen: list[tuple[str, int, int]] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read_loop() -> None:
+        while not stop.is_set():
+            try:
+                with duckdb.connect(str(target), read_only=True) as con:
+                    run_id = con.execute("select run_id from publication").fetchone()[0]
+                    deals = con.execute("select count(*) from deals").fetchone()[0]
+                    reps = con.execute("select count(*) from rep_quota_attainment").fetchone()[0]
+                    seen.append((run_id, deals, reps))
+            except BaseException as exc:
+                errors.append(exc)
+
+    thread = threading.Thread(target=read_loop)
+    thread.start()
+    for i in range(1, 6):
+        n = 100 * (i + 1)
+        wh.execute(
+            f"create or replace table marts.deals as select range as deal_id from range({n})"
+        )
+        wh.execute(
+            "create or replace table marts.rep_quota_attainment as "
+            f"select range as user_id, 1.0 as quota_attainment from range({n // 2})"
+        )
+        publish(wh, target, TABLES, _publication(f"run-{i}"))
+    stop.set()
+    thread.join(timeout=30)
+    wh.close()
+
+    assert not errors, errors[:3]
+    assert seen, "the reader never got a connection"
+    for run_id, deals, reps in seen:  # every read is one whole publication
+        i = int(run_id.split("-")[1])
+        assert (deals, reps) == (100 * (i + 1), 100 * (i + 1) // 2), (run_id, deals, reps)
+
+
+def test_quarterly_publication_keeps_every_quarter_close(tmp_path: Path) -> None:
+    target = tmp_path / "salespulse.duckdb"
+    with _warehouse(tmp_path / "wh.duckdb", 4) as wh:
+        publish(wh, target, TABLES, _publication("q2", "quarterly", date(2026, 6, 30)))
+        publish(wh, target, TABLES, _publication("q3", "quarterly", date(2026, 9, 30)))
+        publish(wh, target, TABLES, _publication("q3-again", "quarterly", date(2026, 9, 30)))
+        publish(wh, target, TABLES, _publication("w", "weekly", date(2026, 11, 22)))
+    with duckdb.connect(str(target), read_only=True) as reader:
+        closes = reader.execute(
+            "select quarter_close_date, count(*) from quarter_close_deals group by 1 order by 1"
+        ).fetchall()
+    assert closes == [(date(2026, 6, 30), 4), (date(2026, 9, 30), 4)]
+
+
+def test_publishing_nothing_is_an_error(tmp_path: Path) -> None:
+    with (
+        duckdb.connect(str(tmp_path / "wh.duckdb")) as wh,
+        pytest.raises(ValueError, match="no tables"),
+    ):
+        publish(wh, tmp_path / "p.duckdb", [], _publication("x"))
