@@ -45,4 +45,3 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "demo_crm": DemoCrm(),
         },
     )
-

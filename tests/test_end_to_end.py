@@ -25,7 +25,13 @@ from orchestration.settings import Settings
 AS_OF = date(2026, 11, 15)
 SIZE = 3_000
 CUTOFF = datetime(2026, 11, 16)  # end of the as-of day, UTC (the default reporting zone)
-MARTS = ["customer_churn_monthly", "deals", "rep_quota_attainment", "stage_durations", "stage_visits"]
+MARTS = [
+    "customer_churn_monthly",
+    "deals",
+    "rep_quota_attainment",
+    "stage_durations",
+    "stage_visits",
+]
 
 pytestmark = pytest.mark.slow
 
@@ -89,12 +95,17 @@ def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal
             deals[deal_id] = (amount, currency, updated_at, is_deleted, created_at)
     stages = dict(
         warehouse.execute(
-            "select stage_id, case when is_won then 'won' when is_closed then 'lost' else 'open' end "
+            "select stage_id, "
+            "case when is_won then 'won' when is_closed then 'lost' else 'open' end "
             "from raw_demo_crm.pipeline_stages"
         ).fetchall()
     )
     last_entry: dict[str, tuple[datetime, int, str]] = {}
-    orders = dict(warehouse.execute("select stage_id, stage_order from raw_demo_crm.pipeline_stages").fetchall())
+    orders = dict(
+        warehouse.execute(
+            "select stage_id, stage_order from raw_demo_crm.pipeline_stages"
+        ).fetchall()
+    )
     for deal_id, stage_id, entered_at in warehouse.execute(
         "select deal_id, stage_id, entered_at from raw_demo_crm.deal_stage_history"
     ).fetchall():
@@ -126,10 +137,18 @@ def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal
     return won
 
 
-def test_published_file_holds_every_mart_as_of_the_run_date(published: duckdb.DuckDBPyConnection) -> None:
-    tables = {r[0] for r in published.execute("select table_name from information_schema.tables").fetchall()}
+def test_published_file_holds_every_mart_as_of_the_run_date(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    tables = {
+        r[0]
+        for r in published.execute("select table_name from information_schema.tables").fetchall()
+    }
     assert set(MARTS) | {"publication", "publication_log"} <= tables
-    assert published.execute("select as_of_date, cadence from publication").fetchone() == (AS_OF, "weekly")
+    assert published.execute("select as_of_date, cadence from publication").fetchone() == (
+        AS_OF,
+        "weekly",
+    )
     for mart in MARTS:
         assert published.execute(f"select count(*) from {mart}").fetchone()[0] > 0, mart
         assert published.execute(f"select distinct as_of_date from {mart}").fetchall() == [(AS_OF,)]
@@ -144,7 +163,9 @@ def test_bookings_equal_won_amounts_in_raw_after_conversion(
     )
     assert len(expected) > 100
     assert actual == expected  # every won deal, to the cent
-    total = published.execute("select sum(amount) from deals where deal_status = 'won'").fetchone()[0]
+    total = published.execute("select sum(amount) from deals where deal_status = 'won'").fetchone()[
+        0
+    ]
     assert total == sum(expected.values())
 
 
@@ -159,8 +180,12 @@ def test_rep_bookings_add_up_to_the_won_deals(published: duckdb.DuckDBPyConnecti
     assert by_month == by_quarter == won
 
 
-def test_planted_bottleneck_is_the_stage_the_mart_flags(published: duckdb.DuckDBPyConnection) -> None:
-    flagged = published.execute("select stage_id from stage_durations where is_bottleneck").fetchall()
+def test_planted_bottleneck_is_the_stage_the_mart_flags(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    flagged = published.execute(
+        "select stage_id from stage_durations where is_bottleneck"
+    ).fetchall()
     assert flagged == [(truths.BOTTLENECK_STAGE_ID,)]
 
 
@@ -182,14 +207,18 @@ def test_row_counts_reconcile_raw_to_staging_to_marts(
     )
     assert deleted > 0  # the demo CRM's mess includes deleted deals
     canonical = one("select count(*) from intermediate.int_deals")
-    assert canonical == distinct_deals - deleted  # every extracted deal is created by the as-of date
+    assert (
+        canonical == distinct_deals - deleted
+    )  # every extracted deal is created by the as-of date
     assert published.execute("select count(*) from deals").fetchone()[0] == canonical
 
     visits_of_live_deals = one(
         "select count(*) from intermediate.int_stage_visits v "
         "join intermediate.int_deals d using (deal_id)"
     )
-    assert published.execute("select count(*) from stage_visits").fetchone()[0] == visits_of_live_deals
+    assert (
+        published.execute("select count(*) from stage_visits").fetchone()[0] == visits_of_live_deals
+    )
     assert one("select count(*) from intermediate.int_stage_visits") == one(
         "select count(*) from (select distinct deal_id, stage_id, entered_at "
         "from raw_demo_crm.deal_stage_history)"
@@ -200,7 +229,9 @@ def test_rerun_of_the_same_as_of_publishes_identical_tables_while_a_reader_reads
     home: Path, settings: Settings
 ) -> None:
     with duckdb.connect(str(settings.published_path), read_only=True) as published:
-        before = {m: sorted(published.execute(f"select * from {m}").fetchall(), key=repr) for m in MARTS}
+        before = {
+            m: sorted(published.execute(f"select * from {m}").fetchall(), key=repr) for m in MARTS
+        }
         first_run = published.execute("select run_id from publication").fetchone()[0]
 
     # A BI tool: another process holding the published file open for the whole refresh.

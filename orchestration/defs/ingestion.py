@@ -4,7 +4,6 @@ Each dlt resource becomes the asset ``demo_crm/<table>``, the same key dagster-d
 dbt source table it feeds, so the graph runs from CRM to report without a seam.
 """
 
-
 from collections.abc import Iterator
 from datetime import date
 

@@ -1,6 +1,5 @@
 """The publish asset: the marts, copied into the file BI tools read (see orchestration.publish)."""
 
-
 from collections.abc import Sequence
 from datetime import date
 

@@ -2,7 +2,6 @@
 read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
 (Great Expectations suites plug in here as further checks.)"""
 
-
 from collections.abc import Sequence
 
 import dagster as dg

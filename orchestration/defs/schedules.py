@@ -1,7 +1,6 @@
 """Jobs and schedules: a weekly refresh for reps and managers, a quarterly close for
 executives. Both run the whole graph (ingest, build, publish) as of one date."""
 
-
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,6 +1,5 @@
 """dbt assets: every model of ``dbt_project/`` built as of the run's partition date."""
 
-
 import json
 import subprocess
 import sys
