@@ -8,6 +8,7 @@ reader connected to the published file throughout, must publish identical tables
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import pytest
 
 from ingestion.demo_crm import truths
 from orchestration.cli import main
+from orchestration.contract import MANIFEST_PATH
 from orchestration.settings import Settings
 
 AS_OF = date(2026, 11, 15)
@@ -152,6 +154,20 @@ def test_published_file_holds_every_mart_as_of_the_run_date(
     for mart in MARTS:
         assert published.execute(f"select count(*) from {mart}").fetchone()[0] > 0, mart
         assert published.execute(f"select distinct as_of_date from {mart}").fetchall() == [(AS_OF,)]
+
+
+def test_every_published_column_is_documented_in_the_contract(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    manifest = json.loads(MANIFEST_PATH.read_text())
+    documented = {
+        node["name"]: set(node["columns"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+    }
+    for mart in MARTS:
+        actual = {r[0] for r in published.execute(f"describe {mart}").fetchall()}
+        assert actual == documented[mart], (mart, actual ^ documented[mart])
 
 
 def test_bookings_equal_won_amounts_in_raw_after_conversion(
