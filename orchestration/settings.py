@@ -57,6 +57,11 @@ class Settings:
         return self.data_dir / "warehouse.duckdb"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's target folder for pipeline runs (one at a time, so partial parsing is reused)."""
+        return self.data_dir / "dbt_target"
+
+    @property
     def dlt_pipelines_dir(self) -> Path:
         return self.data_dir / "dlt"
 

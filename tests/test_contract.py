@@ -16,6 +16,6 @@ def test_published_contract_doc_is_current() -> None:
 def test_contract_lists_every_mart_with_its_grain() -> None:
     ensure_manifest(dbt_project())
     text = render(json.loads(MANIFEST_PATH.read_text()))
-    for mart in ("deals", "stage_visits", "stage_durations", "rep_quota_attainment"):
+    for mart in ("deals", "stage_visits", "stage_durations", "rep_performance"):
         assert f"### `{mart}`" in text
     assert "one row per" in CONTRACT_PATH.read_text()

@@ -39,7 +39,7 @@ def test_every_dbt_source_is_fed_by_a_dlt_asset(defs: dg.Definitions) -> None:
 def test_publish_depends_on_every_mart(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
-    assert {"deals", "stage_durations", "rep_quota_attainment", "customer_churn_monthly"} <= {
+    assert {"deals", "stage_durations", "rep_performance", "customer_churn_monthly"} <= {
         k.path[-1] for k in marts
     }
     assert graph.get(dg.AssetKey("published_reports")).parent_keys == marts

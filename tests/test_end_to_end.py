@@ -30,7 +30,7 @@ CUTOFF = datetime(2026, 11, 16)  # end of the as-of day, UTC (the default report
 MARTS = [
     "customer_churn_monthly",
     "deals",
-    "rep_quota_attainment",
+    "rep_performance",
     "stage_durations",
     "stage_visits",
 ]
@@ -187,13 +187,33 @@ def test_bookings_equal_won_amounts_in_raw_after_conversion(
 
 def test_rep_bookings_add_up_to_the_won_deals(published: duckdb.DuckDBPyConnection) -> None:
     won = published.execute("select sum(amount) from deals where deal_status = 'won'").fetchone()[0]
-    by_month = published.execute(
-        "select sum(bookings) from rep_quota_attainment where period_type = 'month'"
+    for period_type in ("week", "month", "quarter", "year"):
+        total = published.execute(
+            "select sum(bookings) from rep_performance where period_type = ?", [period_type]
+        ).fetchone()[0]
+        assert total == won, period_type
+
+
+def test_planted_underperformers_are_flagged_for_their_reasons(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    def share_flagged(rep: str, flag: str) -> float:
+        return published.execute(
+            f"select avg(case when {flag} then 1.0 else 0.0 end) from rep_performance "
+            "where user_id = ? and period_type = 'quarter' and is_complete_period "
+            "and not is_ramping",
+            [rep],
+        ).fetchone()[0]
+
+    assert share_flagged(truths.LOW_ACTIVITY_REP_ID, "is_low_activity") >= 0.75
+    assert share_flagged(truths.LOW_WIN_RATE_REP_ID, "is_low_win_rate") >= 0.6
+    others = published.execute(
+        "select avg(case when is_low_activity then 1.0 else 0.0 end) from rep_performance "
+        "where user_id not in (?, ?) and period_type = 'quarter' and is_complete_period "
+        "and not is_ramping",
+        [truths.LOW_ACTIVITY_REP_ID, truths.LOW_WIN_RATE_REP_ID],
     ).fetchone()[0]
-    by_quarter = published.execute(
-        "select sum(bookings) from rep_quota_attainment where period_type = 'quarter'"
-    ).fetchone()[0]
-    assert by_month == by_quarter == won
+    assert others <= 0.25
 
 
 def test_planted_bottleneck_is_the_stage_the_mart_flags(

@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.publish import Publication, publish
 
-TABLES = [("marts", "deals"), ("marts", "rep_quota_attainment")]
+TABLES = [("marts", "deals"), ("marts", "rep_performance")]
 
 
 def _warehouse(path: Path, n_rows: int) -> duckdb.DuckDBPyConnection:
@@ -21,7 +21,7 @@ def _warehouse(path: Path, n_rows: int) -> duckdb.DuckDBPyConnection:
         f"create or replace table marts.deals as select range as deal_id from range({n_rows})"
     )
     con.execute(
-        "create or replace table marts.rep_quota_attainment as "
+        "create or replace table marts.rep_performance as "
         f"select range as user_id, 1.0 as quota_attainment from range({n_rows // 2})"
     )
     return con
@@ -37,7 +37,7 @@ def test_publish_writes_every_table_and_its_publication(tmp_path: Path) -> None:
     target = tmp_path / "published" / "salespulse.duckdb"
     with _warehouse(tmp_path / "wh.duckdb", 10) as wh:
         result = publish(wh, target, TABLES, _publication("run-1"))
-    assert result.row_counts == {"deals": 10, "rep_quota_attainment": 5}
+    assert result.row_counts == {"deals": 10, "rep_performance": 5}
     with duckdb.connect(str(target), read_only=True) as reader:
         assert reader.execute("select run_id, as_of_date from publication").fetchall() == [
             ("run-1", date(2026, 11, 22))
@@ -83,7 +83,7 @@ def test_concurrent_readers_never_see_half_a_publication(tmp_path: Path) -> None
                 with duckdb.connect(str(target), read_only=True) as con:
                     run_id = con.execute("select run_id from publication").fetchone()[0]
                     deals = con.execute("select count(*) from deals").fetchone()[0]
-                    reps = con.execute("select count(*) from rep_quota_attainment").fetchone()[0]
+                    reps = con.execute("select count(*) from rep_performance").fetchone()[0]
                     seen.append((run_id, deals, reps))
             except BaseException as exc:
                 errors.append(exc)
@@ -96,7 +96,7 @@ def test_concurrent_readers_never_see_half_a_publication(tmp_path: Path) -> None
             f"create or replace table marts.deals as select range as deal_id from range({n})"
         )
         wh.execute(
-            "create or replace table marts.rep_quota_attainment as "
+            "create or replace table marts.rep_performance as "
             f"select range as user_id, 1.0 as quota_attainment from range({n // 2})"
         )
         publish(wh, target, TABLES, _publication(f"run-{i}"))

@@ -32,3 +32,36 @@
 {% macro trino__local_date(utc_ts, tz) -%}
     cast(at_timezone(with_timezone({{ utc_ts }}, 'UTC'), '{{ tz }}') as date)
 {%- endmacro %}
+
+{#
+    The UTC timestamp at which a local calendar day (a date in the reporting time zone)
+    begins: the instant "end of the previous day" for measurements at a period boundary.
+#}
+{% macro utc_start_of_local_day(date_expr) -%}
+    {%- set tz = var('reporting_timezone', 'UTC') -%}
+    {%- if tz in ('UTC', 'Etc/UTC') -%}
+        cast({{ date_expr }} as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        {{ return(adapter.dispatch('utc_start_of_local_day', 'salespulse')(date_expr, tz)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__utc_start_of_local_day(date_expr, tz) -%}
+    convert_timezone('{{ tz }}', 'UTC', cast({{ date_expr }} as {{ dbt.type_timestamp() }}))
+{%- endmacro %}
+
+{% macro duckdb__utc_start_of_local_day(date_expr, tz) -%}
+    timezone('UTC', timezone('{{ tz }}', cast({{ date_expr }} as timestamp)))
+{%- endmacro %}
+
+{% macro spark__utc_start_of_local_day(date_expr, tz) -%}
+    to_utc_timestamp(cast({{ date_expr }} as timestamp), '{{ tz }}')
+{%- endmacro %}
+
+{% macro bigquery__utc_start_of_local_day(date_expr, tz) -%}
+    datetime(timestamp(cast({{ date_expr }} as datetime), '{{ tz }}'))
+{%- endmacro %}
+
+{% macro trino__utc_start_of_local_day(date_expr, tz) -%}
+    cast(with_timezone(cast({{ date_expr }} as timestamp), '{{ tz }}') at time zone 'UTC' as timestamp)
+{%- endmacro %}

@@ -79,6 +79,10 @@ def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefini
     ) -> Iterator[Any]:
         """Build (run and test) the dbt models as of the partition date."""
         dbt_vars = settings.dbt_vars(context.partition_key)
-        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+        yield from dbt.cli(
+            ["build", "--vars", json.dumps(dbt_vars)],
+            context=context,
+            target_path=settings.dbt_target_dir,
+        ).stream()
 
     return salespulse_dbt_models

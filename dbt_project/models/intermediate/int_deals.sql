@@ -185,6 +185,10 @@ final as (
         -- durations, from the earlier to the later timestamp
         case
             when enriched.closed_at_as_of is not null
+            then {{ dbt.datediff('enriched.first_contact_at', 'enriched.closed_at_as_of', 'second') }}
+        end as sales_cycle_seconds,
+        case
+            when enriched.closed_at_as_of is not null
             then {{ salespulse.days_between('enriched.first_contact_at', 'enriched.closed_at_as_of') }}
         end as sales_cycle_days,
         case
