@@ -7,7 +7,7 @@ and fx_rates are small; they are built in one piece (Python lists are fine here)
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -224,7 +224,6 @@ def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
     rep_idx, month_idx = np.nonzero(has)
     months = [add_months(config.start_date, m) for m in range(n_months)]
     month_labels = [f"{d:%Y-%m}" for d in months]
-    quarter_labels = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in months]
     rep_ids = rep_id(rep_idx).to_pylist()
     rep_rows = {
         "quota_id": [f"q-{r}-{month_labels[m]}" for r, m in zip(rep_ids, month_idx, strict=True)],
@@ -239,25 +238,32 @@ def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
     team_m = np.where(
         mid[None, :] >= p.rep_move_day[:, None], p.rep_team_after[:, None], p.rep_team[:, None]
     )
-    quarter_of_month = np.arange(n_months) // 3
-    n_quarters = -(-n_months // 3)
+    # Calendar quarters (the first one may start before the horizon if it starts mid-quarter).
+    quarter_key = np.array([(d.year * 12 + d.month - 1) // 3 for d in months])
+    quarter_of_month = quarter_key - quarter_key[0]
+    n_quarters = int(quarter_of_month[-1]) + 1
+    q_start = [
+        date((k * 3) // 12, (k * 3) % 12 + 1, 1)
+        for k in range(quarter_key[0], quarter_key[0] + n_quarters)
+    ]
     team_q = np.zeros((p.n_teams, n_quarters))
     np.add.at(
         team_q,
         (team_m.ravel(), np.broadcast_to(quarter_of_month, team_m.shape).ravel()),
         np.where(p.rep_has_quota[:, None], amount, 0.0).ravel(),
     )
-    q_start_month = np.arange(n_quarters) * 3
-    q_visible = tl.month_start[q_start_month] <= day
+    q_visible = np.array([d <= config.extract_date for d in q_start])
     t_idx, q_idx = np.nonzero((team_q > 0) & q_visible[None, :])
+    q_epoch = np.array([(d - EPOCH).days for d in q_start], dtype=np.int64)
     team_rows = {
         "quota_id": [
-            f"q-{team_id(t)}-{quarter_labels[3 * q]}" for t, q in zip(t_idx, q_idx, strict=True)
+            f"q-{team_id(t)}-{q_start[q].year}Q{(q_start[q].month - 1) // 3 + 1}"
+            for t, q in zip(t_idx, q_idx, strict=True)
         ],
         "owner_type": ["team"] * len(t_idx),
         "owner_id": [team_id(t) for t in t_idx],
         "period_type": ["quarter"] * len(t_idx),
-        "period_start": tl.month_epoch_day[q_start_month[q_idx]],
+        "period_start": q_epoch[q_idx],
         "amount": team_q[t_idx, q_idx],
     }
     parts = []
