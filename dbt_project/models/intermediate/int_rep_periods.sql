@@ -1,7 +1,8 @@
 {#
-    One row per rep and reporting period (week, month, fiscal quarter, fiscal year) in
-    which the rep was employed, up to the period containing the as-of date: the spine every
-    rep KPI is computed on, so a rep with no activity still has a row. The team is the one
+    One row per rep and reporting period (week, month, fiscal quarter, fiscal year) from the
+    rep's hire to the period containing the as-of date: the spine every rep KPI is computed
+    on, so a rep with no activity still has a row, and a deal that closes after its owner
+    left still counts (in a row flagged not employed). The team is the one
     the rep belonged to on the period's first day of employment.
 #}
 
@@ -41,12 +42,12 @@ rep_periods as (
             when reps.hire_date > periods.period_start then reps.hire_date
             else periods.period_start
         end as first_day_employed,
-        (periods.period_start < reps.ramp_end_date) as is_ramping
+        (periods.period_start < reps.ramp_end_date) as is_ramping,
+        (reps.left_date is null or reps.left_date >= periods.period_start) as is_employed
 
     from reps
     inner join periods
         on reps.hire_date < periods.period_end
-        and (reps.left_date is null or reps.left_date >= periods.period_start)
 
 ),
 
@@ -60,6 +61,7 @@ final as (
         rep_periods.period_end,
         rep_periods.is_complete_period,
         rep_periods.is_ramping,
+        rep_periods.is_employed,
         coalesce(memberships.team_id, rep_periods.current_team_id) as team_id,
         memberships.team_name,
         coalesce(memberships.region, rep_periods.current_region) as region,

@@ -335,7 +335,7 @@ peers as (
         {{ salespulse.safe_divide('sum(won_cycle_seconds)', 'sum(deals_won) * 86400') }} as peer_avg_cycle_days
 
     from ratios
-    where not is_ramping
+    where is_employed and not is_ramping
     group by period_type, period_start
 
 ),
@@ -347,24 +347,24 @@ flagged as (
         peers.peer_median_activities,
         peers.peer_win_rate,
         peers.peer_avg_cycle_days,
-        coalesce(ratios.is_complete_period and not ratios.is_ramping
+        coalesce(ratios.is_complete_period and ratios.is_employed and not ratios.is_ramping
             and ratios.quota_attainment < {{ var('underperformer_attainment_below', 0.7) }}, false)
             as is_below_target,
-        coalesce(ratios.is_complete_period and not ratios.is_ramping
+        coalesce(ratios.is_complete_period and ratios.is_employed and not ratios.is_ramping
             and ratios.activities < {{ var('underperformer_activity_share_below', 0.5) }} * peers.peer_median_activities, false)
             as is_low_activity,
-        coalesce(ratios.is_complete_period and not ratios.is_ramping
+        coalesce(ratios.is_complete_period and ratios.is_employed and not ratios.is_ramping
             and ratios.deals_won >= {{ var('underperformer_min_deals', 3) }}
             and ratios.avg_cycle_days > {{ var('underperformer_cycle_ratio_above', 1.5) }} * peers.peer_avg_cycle_days, false)
             as is_long_cycle,
-        coalesce(ratios.is_complete_period and not ratios.is_ramping
+        coalesce(ratios.is_complete_period and ratios.is_employed and not ratios.is_ramping
             and ratios.deals_won + ratios.deals_lost >= {{ var('underperformer_min_deals', 3) }}
             and ratios.win_rate < {{ var('underperformer_win_rate_share_below', 0.5) }} * peers.peer_win_rate, false)
             as is_low_win_rate,
-        coalesce(not ratios.is_ramping and ratios.period_type <> 'week'
+        coalesce(ratios.is_employed and not ratios.is_ramping and ratios.period_type <> 'week'
             and ratios.pipeline_coverage < {{ var('underperformer_coverage_below', 1.0) }}, false)
             as is_thin_coverage,
-        coalesce(ratios.is_complete_period and not ratios.is_ramping
+        coalesce(ratios.is_complete_period and ratios.is_employed and not ratios.is_ramping
             and ratios.deals_won + ratios.deals_lost >= {{ var('underperformer_min_deals', 3) }}
             and ratios.loss_rate > {{ var('underperformer_loss_rate_above', 0.85) }}, false)
             as is_high_loss_rate
@@ -390,6 +390,7 @@ final as (
         period_start,
         period_end,
         is_complete_period,
+        is_employed,
         is_ramping,
         -- outcomes and targets
         deals_won,
