@@ -211,6 +211,14 @@ def team_memberships(world: World, config: DemoCrmConfig) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=col.SCHEMAS["team_memberships"])
 
 
+QUOTA_PLAN_QUARTERS_AHEAD = 1
+
+
+def _quarter_key(day: date) -> int:
+    """Calendar quarters counted from year 0 (2026Q4 -> 2026 * 4 + 3)."""
+    return (day.year * 12 + day.month - 1) // 3
+
+
 def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
     """Monthly rep quotas (ramped) and quarterly team quotas (sum of members'), in USD."""
     p, tl = world.people, world.timeline
@@ -219,10 +227,13 @@ def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
     amount = np.round(p.ramp * world.quota_per_month[None, :], -3)  # (reps, months)
     amount[~p.rep_has_quota] = 0.0
     has = amount > 0
-    visible_months = tl.month_start[:-1] <= day
-    has &= visible_months[None, :]
-    rep_idx, month_idx = np.nonzero(has)
     months = [add_months(config.start_date, m) for m in range(n_months)]
+    # Quotas are planned ahead: the extract shows the current and the next calendar quarter
+    # (as a CRM does once the plan is entered), for reps hired by the extract date.
+    plan_key = _quarter_key(config.extract_date) + QUOTA_PLAN_QUARTERS_AHEAD
+    visible_months = np.array([_quarter_key(d) <= plan_key for d in months])
+    has &= visible_months[None, :] & (p.rep_hire_day <= day)[:, None]
+    rep_idx, month_idx = np.nonzero(has)
     month_labels = [f"{d:%Y-%m}" for d in months]
     rep_ids = rep_id(rep_idx).to_pylist()
     rep_rows = {
@@ -239,7 +250,7 @@ def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
         mid[None, :] >= p.rep_move_day[:, None], p.rep_team_after[:, None], p.rep_team[:, None]
     )
     # Calendar quarters (the first one may start before the horizon if it starts mid-quarter).
-    quarter_key = np.array([(d.year * 12 + d.month - 1) // 3 for d in months])
+    quarter_key = np.array([_quarter_key(d) for d in months])
     quarter_of_month = quarter_key - quarter_key[0]
     n_quarters = int(quarter_of_month[-1]) + 1
     q_start = [
@@ -252,7 +263,7 @@ def quotas(world: World, config: DemoCrmConfig) -> pa.Table:
         (team_m.ravel(), np.broadcast_to(quarter_of_month, team_m.shape).ravel()),
         np.where(p.rep_has_quota[:, None], amount, 0.0).ravel(),
     )
-    q_visible = np.array([d <= config.extract_date for d in q_start])
+    q_visible = np.array([_quarter_key(d) <= plan_key for d in q_start])
     t_idx, q_idx = np.nonzero((team_q > 0) & q_visible[None, :])
     q_epoch = np.array([(d - EPOCH).days for d in q_start], dtype=np.int64)
     team_rows = {

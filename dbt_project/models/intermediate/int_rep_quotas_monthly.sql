@@ -1,6 +1,7 @@
 {#
-    One row per rep and month that has a quota: the quota converted into the reporting
-    currency at the rate of the month's first day.
+    One row per rep and month that has a quota, including months after the as-of date that
+    are already planned: the quota converted into the reporting currency at the rate of the
+    month's first day (a future month: the as-of date's rate).
 #}
 
 with
@@ -30,8 +31,10 @@ final as (
     from quotas
     left join fx
         on quotas.currency_code = fx.currency_code
-        and quotas.period_start = fx.rate_date
-    where quotas.period_start <= {{ salespulse.as_of_date() }}
+        and fx.rate_date = case
+            when quotas.period_start > {{ salespulse.as_of_date() }} then {{ salespulse.as_of_date() }}
+            else quotas.period_start
+        end
 
 )
 
