@@ -1,0 +1,171 @@
+{#
+    Historical stage-to-won conversion: one row per reference fiscal quarter (every fiscal
+    quarter from the history start to the one containing the as-of date), pipeline and open
+    stage. Among the live deals that entered the stage and whose close, as it stood at the
+    reference quarter's start, fell in the four complete fiscal quarters before it (window
+    [reference - 12 months, reference)), the share that was won. A deal counts once per
+    stage however often it (re-)entered it; a deal lost and later reopened counts with the
+    outcome it showed at the window end. Forecasts take the row of the quarter containing
+    their reference date (the as-of date, or a past period's start), so a past forecast
+    only uses closes known then. Where no deal closed, the stage's default probability is
+    the fallback (forecast_probability, probability_source).
+#}
+
+with
+
+visits as (
+
+    select * from {{ ref('int_stage_visits') }}
+
+),
+
+live_deals as (
+
+    select deal_id from {{ ref('int_deals') }}
+
+),
+
+-- no canonical model holds the stage catalogue with its default probabilities
+stages as (
+
+    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+
+),
+
+reference_quarters as (
+
+    select
+        period_start as reference_quarter_start,
+        cast({{ dbt.dateadd('month', -12, 'period_start') }} as date) as window_start,
+        period_start as window_end
+
+    from {{ ref('int_periods') }}
+    where period_type = 'quarter'
+
+),
+
+live_visits as (
+
+    select visits.*
+    from visits
+    inner join live_deals
+        on visits.deal_id = live_deals.deal_id
+
+),
+
+closures as (
+
+    -- every entry into a closed stage; it stops being the deal's state when the deal is
+    -- reopened (the next entry)
+    select
+        deal_id,
+        visit_number as closing_visit_number,
+        is_won_stage,
+        {{ salespulse.local_date('entered_at') }} as closed_date,
+        {{ salespulse.local_date('exited_at') }} as reopened_date
+
+    from live_visits
+    where is_closed_stage
+
+),
+
+closed_in_window as (
+
+    -- the close each deal showed at the end of the window, when it fell inside the window
+    select
+        reference_quarters.reference_quarter_start,
+        closures.deal_id,
+        closures.closing_visit_number,
+        closures.is_won_stage
+
+    from reference_quarters
+    inner join closures
+        on closures.closed_date >= reference_quarters.window_start
+        and closures.closed_date < reference_quarters.window_end
+        and (closures.reopened_date is null or closures.reopened_date >= reference_quarters.window_end)
+
+),
+
+stages_entered as (
+
+    select distinct
+        closed_in_window.reference_quarter_start,
+        closed_in_window.deal_id,
+        closed_in_window.is_won_stage as is_won,
+        live_visits.stage_id
+
+    from closed_in_window
+    inner join live_visits
+        on closed_in_window.deal_id = live_visits.deal_id
+        and live_visits.visit_number < closed_in_window.closing_visit_number
+        and not live_visits.is_closed_stage
+
+),
+
+outcomes as (
+
+    select
+        reference_quarter_start,
+        stage_id,
+        count(*) as deals_closed,
+        sum(case when is_won then 1 else 0 end) as deals_won
+
+    from stages_entered
+    group by reference_quarter_start, stage_id
+
+),
+
+spine as (
+
+    select
+        reference_quarters.reference_quarter_start,
+        reference_quarters.window_start,
+        reference_quarters.window_end,
+        stages.pipeline_id,
+        stages.stage_id,
+        stages.stage_name,
+        stages.stage_order,
+        stages.stage_probability_pct / 100.0 as stage_probability
+
+    from reference_quarters
+    cross join stages
+    where not stages.is_closed
+
+),
+
+final as (
+
+    select
+        -- grain
+        spine.reference_quarter_start,
+        spine.pipeline_id,
+        spine.stage_id,
+        -- attributes
+        spine.stage_name,
+        spine.stage_order,
+        spine.window_start,
+        spine.window_end,
+        -- measures
+        coalesce(outcomes.deals_closed, 0) as deals_closed,
+        coalesce(outcomes.deals_won, 0) as deals_won,
+        {{ salespulse.safe_divide('outcomes.deals_won', 'outcomes.deals_closed') }} as historical_win_rate,
+        spine.stage_probability,
+        coalesce(
+            {{ salespulse.safe_divide('outcomes.deals_won', 'outcomes.deals_closed') }},
+            spine.stage_probability
+        ) as forecast_probability,
+        case
+            when coalesce(outcomes.deals_closed, 0) > 0 then 'historical'
+            else 'stage_default'
+        end as probability_source,
+        (spine.reference_quarter_start = {{ salespulse.period_start('quarter', salespulse.as_of_date()) }}) as is_as_of_quarter,
+        {{ salespulse.as_of_date() }} as as_of_date
+
+    from spine
+    left join outcomes
+        on spine.reference_quarter_start = outcomes.reference_quarter_start
+        and spine.stage_id = outcomes.stage_id
+
+)
+
+select * from final

@@ -1,0 +1,251 @@
+{#
+    Week-over-week pipeline movement: one row per complete ISO week and movement type, with
+    the deals and amount in it. The pipeline at the week's start is the one at the end of
+    the previous Sunday, at its end the one at the end of its Sunday (as in
+    pipeline_snapshots_weekly). Each deal is classified by its state at both ends:
+      open_at_start + new + reopened - won - lost = open_at_end   (counts and amounts)
+    new = not open at the start, created in the week, open at the end; reopened = closed at
+    the start (lost earlier), open at the end; won / lost = open at the start, closed at the
+    end; advanced / regressed / stage_unchanged = open at both ends, later / earlier / same
+    stage order at the end; created_and_closed = created and closed inside the week (outside
+    the identity). Close-date movements: the CRM extract keeps only the latest
+    expected_close_date, so a pushed close date cannot be seen; instead slipped = open at
+    the week end with expected_close_date on or before the week end (a stock),
+    slipped_in_week = of those, expected in this week, slipped_out_of_period = open at the
+    week end although expected in a fiscal quarter that ended during this week. Amounts are
+    the latest local amounts at the as-of date's rate (as in the snapshots), so flows add
+    up exactly; bookings at the close date's rate are in forecast_by_period / win_loss_analysis.
+#}
+
+{%- set movements = ['open_at_start', 'new', 'reopened', 'won', 'lost', 'open_at_end', 'advanced', 'regressed', 'stage_unchanged', 'created_and_closed', 'slipped', 'slipped_in_week', 'slipped_out_of_period'] %}
+
+with
+
+spells as (
+
+    select * from {{ ref('int_pipeline_stage_spells') }}
+
+),
+
+fx_as_of as (
+
+    select currency_code, to_reporting_factor
+    from {{ ref('int_fx_rates_daily') }}
+    where rate_date = {{ salespulse.as_of_date() }}
+
+),
+
+deals as (
+
+    select
+        int_deals.deal_id,
+        int_deals.created_date,
+        int_deals.expected_close_date,
+        {{ salespulse.period_end('quarter', salespulse.period_start('quarter', 'int_deals.expected_close_date')) }} as expected_quarter_end,
+        {{ salespulse.to_money('int_deals.amount_local * fx_as_of.to_reporting_factor') }} as amount
+
+    from {{ ref('int_deals') }} as int_deals
+    left join fx_as_of
+        on int_deals.currency_code = fx_as_of.currency_code
+
+),
+
+weeks as (
+
+    select
+        period_start as week_start,
+        cast({{ dbt.dateadd('day', -1, 'period_end') }} as date) as week_end,
+        cast({{ dbt.dateadd('day', -1, 'period_start') }} as date) as start_boundary
+
+    from {{ ref('int_periods') }}
+    where period_type = 'week'
+      and period_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
+
+),
+
+open_at_start as (
+
+    select weeks.week_start, spells.deal_id, spells.stage_order
+    from weeks
+    inner join spells
+        on spells.valid_from_date <= weeks.start_boundary
+        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.start_boundary
+    where spells.spell_status = 'open'
+
+),
+
+open_at_end as (
+
+    select weeks.week_start, spells.deal_id, spells.stage_order
+    from weeks
+    inner join spells
+        on spells.valid_from_date <= weeks.week_end
+        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.week_end
+    where spells.spell_status = 'open'
+
+),
+
+closed_in_week as (
+
+    -- closed at the week end by a close made during the week
+    select weeks.week_start, spells.deal_id, spells.spell_status
+    from weeks
+    inner join spells
+        on spells.valid_from_date >= weeks.week_start
+        and spells.valid_from_date <= weeks.week_end
+        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.week_end
+    where spells.spell_status <> 'open'
+
+),
+
+week_deals as (
+
+    select week_start, deal_id from open_at_start
+    union
+    select week_start, deal_id from open_at_end
+    union
+    select week_start, deal_id from closed_in_week
+
+),
+
+transitions as (
+
+    select
+        weeks.week_start,
+        weeks.week_end,
+        week_deals.deal_id,
+        deals.amount,
+        (open_at_start.deal_id is not null) as is_open_at_start,
+        (open_at_end.deal_id is not null) as is_open_at_end,
+        closed_in_week.spell_status as closed_status,
+        (deals.created_date >= weeks.week_start) as is_created_in_week,
+        open_at_start.stage_order as start_stage_order,
+        open_at_end.stage_order as end_stage_order,
+        (deals.expected_close_date <= weeks.week_end) as is_past_expected_close,
+        (deals.expected_close_date >= weeks.week_start) as is_expected_in_week,
+        (deals.expected_quarter_end > weeks.week_start
+            and deals.expected_quarter_end <= {{ dbt.dateadd('day', 1, 'weeks.week_end') }}) as is_expected_quarter_ending_in_week
+
+    from week_deals
+    inner join weeks
+        on week_deals.week_start = weeks.week_start
+    inner join deals
+        on week_deals.deal_id = deals.deal_id
+    left join open_at_start
+        on week_deals.week_start = open_at_start.week_start
+        and week_deals.deal_id = open_at_start.deal_id
+    left join open_at_end
+        on week_deals.week_start = open_at_end.week_start
+        and week_deals.deal_id = open_at_end.deal_id
+    left join closed_in_week
+        on week_deals.week_start = closed_in_week.week_start
+        and week_deals.deal_id = closed_in_week.deal_id
+
+),
+
+classified as (
+
+    select
+        week_start,
+        amount,
+        is_open_at_start as is_in_open_at_start,
+        (not is_open_at_start and is_open_at_end and is_created_in_week) as is_in_new,
+        (not is_open_at_start and is_open_at_end and not is_created_in_week) as is_in_reopened,
+        (is_open_at_start and not is_open_at_end and closed_status = 'won') as is_in_won,
+        (is_open_at_start and not is_open_at_end and closed_status = 'lost') as is_in_lost,
+        is_open_at_end as is_in_open_at_end,
+        (is_open_at_start and is_open_at_end and end_stage_order > start_stage_order) as is_in_advanced,
+        (is_open_at_start and is_open_at_end and end_stage_order < start_stage_order) as is_in_regressed,
+        (is_open_at_start and is_open_at_end and end_stage_order = start_stage_order) as is_in_stage_unchanged,
+        (not is_open_at_start and not is_open_at_end and closed_status is not null and is_created_in_week) as is_in_created_and_closed,
+        coalesce(is_open_at_end and is_past_expected_close, false) as is_in_slipped,
+        coalesce(is_open_at_end and is_past_expected_close and is_expected_in_week, false) as is_in_slipped_in_week,
+        coalesce(is_open_at_end and is_expected_quarter_ending_in_week, false) as is_in_slipped_out_of_period
+
+    from transitions
+
+),
+
+weekly as (
+
+    select
+        week_start,
+        {%- for movement in movements %}
+        sum(case when is_in_{{ movement }} then 1 else 0 end) as {{ movement }}_deals,
+        sum(case when is_in_{{ movement }} then amount end) as {{ movement }}_amount{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from classified
+    group by week_start
+
+),
+
+movement_types as (
+
+    select 'open_at_start' as movement_type, 1 as movement_order, cast(null as {{ dbt.type_int() }}) as balance_effect
+    union all select 'new', 2, 1
+    union all select 'reopened', 3, 1
+    union all select 'won', 4, -1
+    union all select 'lost', 5, -1
+    union all select 'open_at_end', 6, cast(null as {{ dbt.type_int() }})
+    union all select 'advanced', 7, 0
+    union all select 'regressed', 8, 0
+    union all select 'stage_unchanged', 9, 0
+    union all select 'created_and_closed', 10, 0
+    union all select 'slipped', 11, 0
+    union all select 'slipped_in_week', 12, 0
+    union all select 'slipped_out_of_period', 13, 0
+
+),
+
+week_totals as (
+
+    select
+        weeks.week_start,
+        weeks.week_end,
+        {%- for movement in movements %}
+        coalesce(weekly.{{ movement }}_deals, 0) as {{ movement }}_deals,
+        coalesce(weekly.{{ movement }}_amount, 0) as {{ movement }}_amount{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from weeks
+    left join weekly
+        on weeks.week_start = weekly.week_start
+
+),
+
+final as (
+
+    select
+        -- grain
+        week_totals.week_start,
+        week_totals.week_end,
+        movement_types.movement_type,
+        movement_types.movement_order,
+        movement_types.balance_effect,
+        -- measures
+        case movement_types.movement_type
+            {%- for movement in movements %}
+            when '{{ movement }}' then week_totals.{{ movement }}_deals
+            {%- endfor %}
+        end as deals,
+        case movement_types.movement_type
+            {%- for movement in movements %}
+            when '{{ movement }}' then week_totals.{{ movement }}_amount
+            {%- endfor %}
+        end as amount,
+        -- the week's balance, on every row of the week, to check the identity
+        week_totals.open_at_start_deals as week_open_at_start_deals,
+        week_totals.new_deals + week_totals.reopened_deals - week_totals.won_deals - week_totals.lost_deals as week_net_flow_deals,
+        week_totals.open_at_end_deals as week_open_at_end_deals,
+        week_totals.open_at_start_amount as week_open_at_start_amount,
+        week_totals.new_amount + week_totals.reopened_amount - week_totals.won_amount - week_totals.lost_amount as week_net_flow_amount,
+        week_totals.open_at_end_amount as week_open_at_end_amount,
+        {{ salespulse.as_of_date() }} as as_of_date
+
+    from week_totals
+    cross join movement_types
+
+)
+
+select * from final
