@@ -1,0 +1,2 @@
+-- The publication the site was built from (as-of date, cadence, run id).
+select * from publication
