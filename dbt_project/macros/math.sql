@@ -75,3 +75,12 @@
 {% macro bigquery__type_double() -%}
     float64
 {%- endmacro %}
+
+{#
+    Convert money with an exchange-rate factor, exactly: the factor is fixed to 10 decimal
+    places and the product computed in decimal arithmetic, then rounded half away from zero
+    to the cent. (A double product would round 131518.205 down to ...20.)
+#}
+{% macro convert_money(amount_expr, factor_expr) -%}
+    {{ salespulse.to_money('cast(' ~ amount_expr ~ ' as ' ~ salespulse.type_money() ~ ') * cast(' ~ factor_expr ~ ' as decimal(28, 10))') }}
+{%- endmacro %}

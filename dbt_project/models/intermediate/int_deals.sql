@@ -169,7 +169,7 @@ final as (
         enriched.currency_code,
         enriched.amount_local,
         coalesce(enriched.closed_date, {{ salespulse.as_of_date() }}) as fx_date,
-        {{ salespulse.to_money('enriched.amount_local * fx.to_reporting_factor') }} as amount,
+        {{ salespulse.convert_money('enriched.amount_local', 'fx.to_reporting_factor') }} as amount,
         '{{ var("reporting_currency") }}' as reporting_currency_code,
         -- probabilities, always on a 0-1 scale
         enriched.stage_probability_pct_as_of / 100.0 as stage_probability,

@@ -26,7 +26,7 @@ final as (
         quotas.period_start as month_start,
         quotas.currency_code,
         quotas.amount_local as quota_local,
-        {{ salespulse.to_money('quotas.amount_local * fx.to_reporting_factor') }} as quota_amount
+        {{ salespulse.convert_money('quotas.amount_local', 'fx.to_reporting_factor') }} as quota_amount
 
     from quotas
     left join fx

@@ -28,7 +28,7 @@ converted as (
     select
         {{ salespulse.period_start('month', 'spend.spend_month') }} as month_start,
         spend.department,
-        {{ salespulse.to_money('spend.amount_local * fx.to_reporting_factor') }} as amount
+        {{ salespulse.convert_money('spend.amount_local', 'fx.to_reporting_factor') }} as amount
 
     from spend
     left join fx

@@ -28,7 +28,7 @@ final as (
         subscriptions.plan,
         subscriptions.currency_code,
         subscriptions.mrr_local,
-        {{ salespulse.to_money('subscriptions.mrr_local * fx.to_reporting_factor') }} as mrr,
+        {{ salespulse.convert_money('subscriptions.mrr_local', 'fx.to_reporting_factor') }} as mrr,
         subscriptions.start_date,
         case
             when subscriptions.end_date_exclusive <= {{ salespulse.as_of_date() }}

@@ -42,7 +42,7 @@ deals as (
         int_deals.created_date,
         int_deals.expected_close_date,
         {{ salespulse.period_end('quarter', salespulse.period_start('quarter', 'int_deals.expected_close_date')) }} as expected_quarter_end,
-        {{ salespulse.to_money('int_deals.amount_local * fx_as_of.to_reporting_factor') }} as amount
+        {{ salespulse.convert_money('int_deals.amount_local', 'fx_as_of.to_reporting_factor') }} as amount
 
     from {{ ref('int_deals') }} as int_deals
     left join fx_as_of

@@ -96,7 +96,7 @@ final as (
         -- money
         deals.currency_code,
         deals.amount_local,
-        {{ salespulse.to_money('deals.amount_local * fx_as_of.to_reporting_factor') }} as amount,
+        {{ salespulse.convert_money('deals.amount_local', 'fx_as_of.to_reporting_factor') }} as amount,
         {{ salespulse.to_money('deals.amount_local * fx_as_of.to_reporting_factor * snapshots.stage_probability') }} as weighted_amount,
         -- flags
         (deals.created_date >= snapshots.week_start) as is_created_in_week,
