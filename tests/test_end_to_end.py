@@ -25,7 +25,8 @@ from orchestration.contract import MANIFEST_PATH
 from orchestration.settings import Settings
 
 AS_OF = date(2026, 11, 15)
-SIZE = 3_000
+CENT = Decimal("0.01")
+SIZE = 10_000  # the default size, where the planted truths are clear
 CUTOFF = datetime(2026, 11, 16)  # end of the as-of day, UTC (the default reporting zone)
 MARTS = [
     "customer_churn_monthly",
@@ -133,9 +134,10 @@ def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal
         entered, _, stage_id = last_entry[deal_id]
         if stages[stage_id] != "won" or amount is None:
             continue
-        local = Decimal(str(amount)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        local = Decimal(str(amount)).quantize(CENT, ROUND_HALF_UP)
         factor = usd_per_unit(currency, entered.date()) / usd_per_unit("USD", entered.date())
-        won[deal_id] = Decimal(repr(float(local) * factor)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        exact_factor = Decimal(repr(factor)).quantize(Decimal("1e-10"), ROUND_HALF_UP)
+        won[deal_id] = (local * exact_factor).quantize(CENT, ROUND_HALF_UP)
     return won
 
 
@@ -236,6 +238,46 @@ def test_planted_bottleneck_is_the_stage_the_mart_flags(
         "select stage_id from stage_durations where is_bottleneck"
     ).fetchall()
     assert flagged == [(truths.BOTTLENECK_STAGE_ID,)]
+
+
+def test_fast_closing_customers_churn_more(published: duckdb.DuckDBPyConnection) -> None:
+    bands = dict(
+        published.execute(
+            "select cycle_band, hazard_ratio_to_other_bands from churn_by_first_deal_cycle "
+            "where hazard_ratio_to_other_bands is not null"
+        ).fetchall()
+    )
+    fast = bands.pop("00-20 days")
+    assert fast >= 1.5
+    assert fast > max(bands.values())
+
+
+def test_bookings_spike_at_quarter_end(published: duckdb.DuckDBPyConnection) -> None:
+    share = published.execute(
+        f"""
+        select avg(case when closed_date >= {_quarter_end_window_start("closed_date")}
+                        then 1.0 else 0.0 end)
+        from deals
+        where deal_status = 'won'
+        """
+    ).fetchone()[0]
+    # 14 of ~91 days would hold ~15% of wins without the spike; the demo plants 30-40%
+    assert 0.25 <= share <= 0.45, share
+
+
+def _quarter_end_window_start(column: str) -> str:
+    quarter_end = f"(date_trunc('quarter', {column}) + interval 3 month)"
+    return f"cast({quarter_end} - interval {truths.QUARTER_END_WINDOW_DAYS} day as date)"
+
+
+def test_one_region_sells_in_several_currencies(published: duckdb.DuckDBPyConnection) -> None:
+    currencies = dict(
+        published.execute(
+            "select owner_region, count(distinct currency_code) from deals group by 1"
+        ).fetchall()
+    )
+    assert currencies.pop(truths.MULTI_CURRENCY_REGION) == len(truths.MULTI_CURRENCY_CURRENCIES)
+    assert set(currencies.values()) == {1}
 
 
 def test_row_counts_reconcile_raw_to_staging_to_marts(
