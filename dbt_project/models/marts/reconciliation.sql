@@ -1,0 +1,169 @@
+{#
+    Where every raw row went: one row per raw table (deals, deal stage history, activities,
+    leads, subscriptions) and dlt load, counting the raw rows and each reason a row is not
+    in the canonical layer (a stale duplicate version, deleted in the CRM, after the as-of
+    cutoff), the canonical rows, and what is left unexplained, which a test holds at zero.
+    Deal amounts reconcile too: local amounts of the latest live versions equal the
+    canonical deals' local amounts.
+#}
+
+with
+
+raw_deals as (
+
+    select
+        deal_id,
+        load_id,
+        amount_local,
+        created_at,
+        is_deleted,
+        row_number() over (partition by deal_id order by updated_at desc, load_id desc) as version_rank
+    from {{ ref('stg_demo_crm__deals') }}
+
+),
+
+canonical_deals as (
+
+    select deal_id, amount_local from {{ ref('int_deals') }}
+
+),
+
+deals as (
+
+    select
+        'deals' as raw_table,
+        raw_deals.load_id,
+        count(*) as raw_rows,
+        sum(case when raw_deals.version_rank > 1 then 1 else 0 end) as stale_versions,
+        sum(case when raw_deals.version_rank = 1 and coalesce(raw_deals.is_deleted, false) then 1 else 0 end)
+            as deleted,
+        sum(case when raw_deals.version_rank = 1 and not coalesce(raw_deals.is_deleted, false)
+                  and raw_deals.created_at >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end)
+            as after_as_of,
+        count(canonical_deals.deal_id) as canonical_rows,
+        sum(case when raw_deals.version_rank = 1 and not coalesce(raw_deals.is_deleted, false)
+                  and raw_deals.created_at < {{ salespulse.as_of_cutoff() }}
+                 then raw_deals.amount_local end) as raw_amount_local,
+        sum(canonical_deals.amount_local) as canonical_amount_local
+
+    from raw_deals
+    left join canonical_deals
+        on raw_deals.deal_id = canonical_deals.deal_id
+        and raw_deals.version_rank = 1
+    group by raw_deals.load_id
+
+),
+
+history as (
+
+    select
+        raw.deal_id,
+        raw.stage_id,
+        raw.entered_at,
+        raw.load_id,
+        row_number() over (partition by raw.deal_id, raw.stage_id, raw.entered_at order by raw.load_id) as copy_rank
+    from {{ ref('stg_demo_crm__deal_stage_history') }} as raw
+
+),
+
+stage_history as (
+
+    select
+        'deal_stage_history' as raw_table,
+        history.load_id,
+        count(*) as raw_rows,
+        sum(case when history.copy_rank > 1 then 1 else 0 end) as stale_versions,
+        cast(0 as {{ dbt.type_bigint() }}) as deleted,
+        sum(case when history.copy_rank = 1 and history.entered_at >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end)
+            as after_as_of,
+        count(visits.deal_id) as canonical_rows,
+        cast(null as {{ salespulse.type_money() }}) as raw_amount_local,
+        cast(null as {{ salespulse.type_money() }}) as canonical_amount_local
+
+    from history
+    left join {{ ref('int_stage_visits') }} as visits
+        on history.copy_rank = 1
+        and history.deal_id = visits.deal_id
+        and history.stage_id = visits.stage_id
+        and history.entered_at = visits.entered_at
+    group by history.load_id
+
+),
+
+{% set simple_tables = [
+    ('activities', 'stg_demo_crm__activities', 'activity_id', 'occurred_at', 'int_activities'),
+    ('leads', 'stg_demo_crm__leads', 'lead_id', 'created_at', 'int_leads'),
+] %}
+
+{% for name, staging, key, ts, canonical in simple_tables %}
+{{ name }} as (
+
+    select
+        '{{ name }}' as raw_table,
+        raw.load_id,
+        count(*) as raw_rows,
+        cast(0 as {{ dbt.type_bigint() }}) as stale_versions,
+        cast(0 as {{ dbt.type_bigint() }}) as deleted,
+        sum(case when raw.{{ ts }} >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end) as after_as_of,
+        count(canonical.{{ key }}) as canonical_rows,
+        cast(null as {{ salespulse.type_money() }}) as raw_amount_local,
+        cast(null as {{ salespulse.type_money() }}) as canonical_amount_local
+
+    from {{ ref(staging) }} as raw
+    left join {{ ref(canonical) }} as canonical
+        on raw.{{ key }} = canonical.{{ key }}
+    group by raw.load_id
+
+),
+{% endfor %}
+
+subscriptions as (
+
+    select
+        'subscriptions' as raw_table,
+        raw.load_id,
+        count(*) as raw_rows,
+        cast(0 as {{ dbt.type_bigint() }}) as stale_versions,
+        cast(0 as {{ dbt.type_bigint() }}) as deleted,
+        sum(case when raw.start_date > {{ salespulse.as_of_date() }} then 1 else 0 end) as after_as_of,
+        count(canonical.subscription_id) as canonical_rows,
+        sum(case when raw.start_date <= {{ salespulse.as_of_date() }} then raw.mrr_local end) as raw_amount_local,
+        sum(canonical.mrr_local) as canonical_amount_local
+
+    from {{ ref('stg_demo_crm__subscriptions') }} as raw
+    left join {{ ref('int_subscriptions') }} as canonical
+        on raw.subscription_id = canonical.subscription_id
+    group by raw.load_id
+
+),
+
+unioned as (
+
+    select * from deals
+    union all select * from stage_history
+    union all select * from activities
+    union all select * from leads
+    union all select * from subscriptions
+
+),
+
+final as (
+
+    select
+        raw_table,
+        load_id,
+        raw_rows,
+        stale_versions,
+        deleted,
+        after_as_of,
+        canonical_rows,
+        raw_rows - stale_versions - deleted - after_as_of - canonical_rows as unexplained_rows,
+        raw_amount_local,
+        canonical_amount_local,
+        {{ salespulse.as_of_date() }} as as_of_date
+
+    from unioned
+
+)
+
+select * from final
