@@ -28,8 +28,14 @@
     percentile({{ expr }}, {{ fraction }})
 {%- endmacro %}
 
+{# Trino and BigQuery have no exact percentile aggregate: approximate (to 0.1% rank). #}
 {% macro trino__percentile_cont(expr, fraction) -%}
     approx_percentile({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{# BigQuery's PERCENTILE_CONT is analytic only; `fraction` must be a literal. #}
+{% macro bigquery__percentile_cont(expr, fraction) -%}
+    approx_quantiles({{ expr }}, 1000)[offset({{ (fraction * 1000) | round | int }})]
 {%- endmacro %}
 
 {% macro median(expr) -%}

@@ -51,8 +51,10 @@ sequenced as (
         lead(stage_id) over (partition by deal_id order by visit_number) as next_stage_id,
         lead(stage_order) over (partition by deal_id order by visit_number) as next_stage_order,
         lead(is_closed_stage) over (partition by deal_id order by visit_number) as next_is_closed_stage,
-        count(*) over (partition by deal_id, stage_id order by visit_number
-                       rows between unbounded preceding and current row) as entry_of_stage
+        -- the running count of the deal's entries into this stage (visit_number is unique
+        -- per deal); row_number rather than a framed count(*), which BigQuery cannot order
+        -- with DuckDB's nulls-last default
+        row_number() over (partition by deal_id, stage_id order by visit_number) as entry_of_stage
 
     from ordered
 
