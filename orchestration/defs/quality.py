@@ -1,14 +1,33 @@
-"""Asset checks. The publication check proves what readers get: the published file opens
-read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
-(Great Expectations suites plug in here as further checks.)"""
+"""Asset checks.
 
-from collections.abc import Sequence
+* ``raw_quality`` and ``warehouse_quality``: the Great Expectations suites of
+  ``orchestration.quality.suites``, one check per table (``gx_<layer>_suite``, severity
+  ERROR, blocking) with each expectation's failing count and sample rows in its metadata,
+  plus ``row_volume`` (severity WARN) on the tables whose volume is tracked. A failed
+  blocking check fails its step, so nothing downstream runs: raw failures stop the dbt
+  build, canonical and mart failures stop ``published_reports`` and the previous
+  publication stays. Both run in the warehouse pool (they read the warehouse and record
+  row counts in ``quality.row_counts``).
+* ``published_file_matches_warehouse``: proves what readers get: the published file opens
+  read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
+"""
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
 
+from orchestration.defs import WAREHOUSE_POOL
 from orchestration.defs.publishing import PUBLISHED_REPORTS
+from orchestration.quality.suites import RAW_SUITES, WAREHOUSE_SUITES, TableSuite
 from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    from orchestration.quality.runner import SuiteOutcome
+
+ROW_VOLUME_CHECK = "row_volume"
 
 
 def build_asset_checks(
@@ -43,4 +62,116 @@ def build_asset_checks(
             metadata={"row_counts": dg.MetadataValue.json(counts), "problems": "; ".join(problems)},
         )
 
-    return [published_file_matches_warehouse]
+    return [
+        build_suite_checks(settings, "raw_quality", RAW_SUITES),
+        build_suite_checks(settings, "warehouse_quality", WAREHOUSE_SUITES),
+        published_file_matches_warehouse,
+    ]
+
+
+def suite_check_specs(suites: Sequence[TableSuite]) -> list[dg.AssetCheckSpec]:
+    """One blocking spec per suite, and a non-blocking volume spec where volume is tracked."""
+    specs: list[dg.AssetCheckSpec] = []
+    for suite in suites:
+        specs.append(
+            dg.AssetCheckSpec(
+                name=suite.check_name,
+                asset=suite.asset_key,
+                blocking=True,
+                description=f"Great Expectations suite of {suite.qualified_name} "
+                f"({len(suite.expectations)} expectations; ERROR, blocks downstream)",
+            )
+        )
+        if suite.track_volume:
+            specs.append(
+                dg.AssetCheckSpec(
+                    name=ROW_VOLUME_CHECK,
+                    asset=suite.asset_key,
+                    description=f"Row count of {suite.qualified_name} against the previous run "
+                    "(WARN)",
+                )
+            )
+    return specs
+
+
+def build_suite_checks(
+    settings: Settings, name: str, suites: Sequence[TableSuite]
+) -> dg.AssetChecksDefinition:
+    """A multi-asset check running ``suites`` in one op (one GX context, one engine per
+    schema), emitting only the checks selected for the run."""
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=suite_check_specs(suites),
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        compute_kind="great_expectations",
+    )
+    def _checks(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        from orchestration.quality.runner import run_suites
+        from orchestration.quality.volume import record_and_compare
+
+        selected = context.selected_asset_check_keys
+        chosen = [s for s in suites if dg.AssetCheckKey(s.asset_key, s.check_name) in selected]
+        for outcome in run_suites(settings.warehouse_path, chosen):
+            yield suite_result(outcome)
+        tracked = [
+            s
+            for s in suites
+            if s.track_volume and dg.AssetCheckKey(s.asset_key, ROW_VOLUME_CHECK) in selected
+        ]
+        if tracked:
+            volumes = record_and_compare(
+                settings.warehouse_path,
+                [s.qualified_name for s in tracked],
+                run_id=context.run.run_id,
+                partition_key=context.partition_key if context.has_partition_key else None,
+            )
+            for suite, volume in zip(tracked, volumes, strict=True):
+                yield dg.AssetCheckResult(
+                    asset_key=suite.asset_key,
+                    check_name=ROW_VOLUME_CHECK,
+                    passed=volume.passed,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    description=volume.description,
+                    metadata={
+                        "row_count": volume.row_count,
+                        "previous_count": volume.previous_count,
+                        "previous_run_id": volume.previous_run_id or "",
+                        "relative_change": _finite(volume.relative_change),
+                        "max_relative_change": volume.max_relative_change,
+                    },
+                )
+
+    return _checks
+
+
+def suite_result(outcome: "SuiteOutcome") -> dg.AssetCheckResult:
+    """The check result of one table suite: ERROR when any expectation failed, with each
+    expectation's outcome and the failing ones' counts and sample rows as metadata."""
+    failed = outcome.failed
+    summary = "; ".join(
+        f"{o.label}: {o.error or f'{o.unexpected_count} unexpected'}" for o in failed
+    )
+    return dg.AssetCheckResult(
+        asset_key=outcome.suite.asset_key,
+        check_name=outcome.suite.check_name,
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=summary or f"{len(outcome.outcomes)} expectations passed",
+        metadata={
+            "table": outcome.suite.qualified_name,
+            "expectations": len(outcome.outcomes),
+            "failed_expectations": len(failed),
+            "unexpected_rows": sum(o.unexpected_count or 0 for o in failed),
+            "failures": dg.MetadataValue.json([o.as_metadata() for o in failed]),
+            "results": dg.MetadataValue.json(
+                {o.label: o.unexpected_count for o in outcome.outcomes}
+            ),
+            "seconds": round(outcome.seconds, 3),
+        },
+    )
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
