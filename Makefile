@@ -8,7 +8,7 @@ UV     := $(BIN)/uv
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup demo test lint dev manifest clean
+.PHONY: setup demo test lint dev manifest lock clean
 
 setup: $(VENV)/.installed manifest
 
