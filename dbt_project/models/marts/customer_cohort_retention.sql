@@ -20,23 +20,11 @@ mrr as (
 
 ),
 
-months as (
-
-    select distinct month_start from {{ ref('int_calendar') }}
-
-),
-
 bounds as (
 
-    select
-        month_start,
-        case
-            when {{ salespulse.period_end('month', 'month_start') }} > {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
-            then cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date)
-            else {{ salespulse.period_end('month', 'month_start') }}
-        end as measured_to
-
-    from months
+    select period_start as month_start, measured_to_exclusive as measured_to
+    from {{ ref('int_periods') }}
+    where period_type = 'month'
 
 ),
 
