@@ -160,6 +160,11 @@ def _mart_names() -> list[str]:
     )
 
 
+# `quarantine` lists raw rows that break a row-level rule; the demo CRM plants none of those
+# problems, so it is legitimately empty here (the rules are proven by dbt unit tests).
+MARTS_ALLOWED_EMPTY = frozenset({"quarantine"})
+
+
 def test_published_file_holds_every_mart_as_of_the_run_date(
     published: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -175,7 +180,10 @@ def test_published_file_holds_every_mart_as_of_the_run_date(
         "weekly",
     )
     for mart in marts:
-        assert published.execute(f"select count(*) from {mart}").fetchone()[0] > 0, mart
+        rows = published.execute(f"select count(*) from {mart}").fetchone()[0]
+        if mart in MARTS_ALLOWED_EMPTY and rows == 0:
+            continue
+        assert rows > 0, mart
         assert published.execute(f"select distinct as_of_date from {mart}").fetchall() == [
             (AS_OF,)
         ], mart

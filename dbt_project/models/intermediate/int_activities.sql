@@ -1,14 +1,26 @@
 {#
     One row per sales activity before the as-of cutoff, with its local date and week, and
-    for emails whether they were delivered and opened by the cutoff.
+    for emails whether they were delivered and opened by the cutoff. Activities that break
+    a row-level rule are quarantined (int_quarantine_activities) and left out.
 #}
 
 with
 
+quarantined as (
+
+    select distinct activity_id from {{ ref('int_quarantine_activities') }}
+
+),
+
 activities as (
 
-    select * from {{ ref('stg_demo_crm__activities') }}
-    where occurred_at < {{ salespulse.as_of_cutoff() }}
+    -- activities that break a row-level rule (int_quarantine_activities) are left out
+    select raw.*
+    from {{ ref('stg_demo_crm__activities') }} as raw
+    left join quarantined
+        on raw.activity_id = quarantined.activity_id
+    where raw.occurred_at < {{ salespulse.as_of_cutoff() }}
+      and quarantined.activity_id is null
 
 ),
 

@@ -1,6 +1,7 @@
 {#
     The canonical deal: one row per live (not deleted) deal created by the cutoff, in its
-    state as of the cutoff. The raw extract may hold stale duplicate versions of a deal;
+    state as of the cutoff. Deals that break a row-level rule are quarantined
+    (int_quarantine_deals) and left out. The raw extract may hold stale duplicate versions of a deal;
     the latest by updated_at wins (its attributes: amount, owner, account). The deal's
     stage, status and close time as of the cutoff come from its stage history, so an old
     as-of date reproduces what the CRM showed then. Amounts convert into the reporting
@@ -30,12 +31,24 @@ latest_version as (
 
 ),
 
+quarantined as (
+
+    select distinct deal_id from {{ ref('int_quarantine_deals') }}
+    where deal_id is not null
+
+),
+
 live_deals as (
 
-    select *
+    -- quarantined deals (int_quarantine_deals: a row-level rule broken) are left out
+    select latest_version.*
     from latest_version
-    where not coalesce(is_deleted, false)
-      and created_at < {{ salespulse.as_of_cutoff() }}
+    left join quarantined
+        on latest_version.deal_id = quarantined.deal_id
+    where not coalesce(latest_version.is_deleted, false)
+      and latest_version.created_at < {{ salespulse.as_of_cutoff() }}
+      and latest_version.deal_id is not null
+      and quarantined.deal_id is null
 
 ),
 

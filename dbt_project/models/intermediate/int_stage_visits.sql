@@ -2,16 +2,30 @@
     One row per stage entry of a deal known as of the cutoff: when the deal entered the
     stage, when it left (the next entry), and how long it stayed. Regressions (moving back
     a stage), re-entries and reopened deals are kept as separate visits. A visit that has
-    not ended by the cutoff is open and measured to the cutoff.
+    not ended by the cutoff is open and measured to the cutoff. Entries that break a
+    row-level rule are quarantined (int_quarantine_stage_history) and left out.
 #}
 
 with
 
-history as (
+quarantined as (
 
     select distinct deal_id, stage_id, entered_at
-    from {{ ref('stg_demo_crm__deal_stage_history') }}
-    where entered_at < {{ salespulse.as_of_cutoff() }}
+    from {{ ref('int_quarantine_stage_history') }}
+
+),
+
+history as (
+
+    -- entries that break a row-level rule (int_quarantine_stage_history) are left out
+    select distinct raw.deal_id, raw.stage_id, raw.entered_at
+    from {{ ref('stg_demo_crm__deal_stage_history') }} as raw
+    left join quarantined
+        on raw.deal_id = quarantined.deal_id
+        and raw.stage_id = quarantined.stage_id
+        and raw.entered_at = quarantined.entered_at
+    where raw.entered_at < {{ salespulse.as_of_cutoff() }}
+      and quarantined.deal_id is null
 
 ),
 

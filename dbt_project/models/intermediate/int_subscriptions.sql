@@ -2,15 +2,27 @@
     One row per subscription started by the as-of date, as known on that date: an end
     after the as-of date is not yet known, so such a subscription is active. MRR converts
     into the reporting currency once, at the rate of the start date, so exchange-rate
-    moves never show up as expansion or contraction.
+    moves never show up as expansion or contraction. Subscriptions that break a row-level
+    rule are quarantined (int_quarantine_subscriptions) and left out.
 #}
 
 with
 
+quarantined as (
+
+    select distinct subscription_id from {{ ref('int_quarantine_subscriptions') }}
+
+),
+
 subscriptions as (
 
-    select * from {{ ref('stg_demo_crm__subscriptions') }}
-    where start_date <= {{ salespulse.as_of_date() }}
+    -- subscriptions that break a row-level rule (int_quarantine_subscriptions) are left out
+    select raw.*
+    from {{ ref('stg_demo_crm__subscriptions') }} as raw
+    left join quarantined
+        on raw.subscription_id = quarantined.subscription_id
+    where raw.start_date <= {{ salespulse.as_of_date() }}
+      and quarantined.subscription_id is null
 
 ),
 
