@@ -7,7 +7,10 @@
   blocking check fails its step, so nothing downstream runs: raw failures stop the dbt
   build, canonical and mart failures stop ``published_reports`` and the previous
   publication stays. Both run in the warehouse pool (they read the warehouse and record
-  row counts in ``quality.row_counts``).
+  row counts in ``quality.row_counts``). Each run's suite results are rendered as a GX
+  Data Docs site under ``published/data-docs/<as_of>-<run_id8>/`` (``latest`` points at
+  the newest); each suite check's ``data_docs`` metadata is the path of its table's page
+  (or says why the site was not built; a docs failure never fails a check).
 * ``published_file_matches_warehouse``: proves what readers get: the published file opens
   read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
 """
@@ -21,6 +24,7 @@ import duckdb
 
 from orchestration.defs import WAREHOUSE_POOL
 from orchestration.defs.publishing import PUBLISHED_REPORTS
+from orchestration.quality.data_docs import DataDocsSite
 from orchestration.quality.suites import RAW_SUITES, WAREHOUSE_SUITES, TableSuite
 from orchestration.settings import Settings
 
@@ -113,7 +117,17 @@ def build_suite_checks(
 
         selected = context.selected_asset_check_keys
         chosen = [s for s in suites if dg.AssetCheckKey(s.asset_key, s.check_name) in selected]
-        for outcome in run_suites(settings.warehouse_path, chosen):
+        docs = DataDocsSite.for_run(
+            settings.published_dir,
+            as_of=context.partition_key if context.has_partition_key else None,
+            run_id=context.run.run_id,
+        )
+        outcomes = run_suites(settings.warehouse_path, chosen, docs=docs)
+        if any(o.data_docs_error for o in outcomes):
+            context.log.warning(
+                f"Data Docs not built in {docs.directory}: {outcomes[0].data_docs_error}"
+            )
+        for outcome in outcomes:
             yield suite_result(outcome)
         tracked = [
             s
@@ -169,6 +183,15 @@ def suite_result(outcome: "SuiteOutcome") -> dg.AssetCheckResult:
                 {o.label: o.unexpected_count for o in outcome.outcomes}
             ),
             "seconds": round(outcome.seconds, 3),
+            "data_docs": (
+                dg.MetadataValue.path(str(outcome.data_docs))
+                if outcome.data_docs
+                else dg.MetadataValue.text(
+                    f"not built: {outcome.data_docs_error}"
+                    if outcome.data_docs_error
+                    else "not built"
+                )
+            ),
         },
     )
 

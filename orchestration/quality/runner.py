@@ -4,23 +4,30 @@ One ephemeral GX context, one read-only SQL datasource per schema (its connectio
 that schema, see ``gx_duckdb``), one table asset per suite. Expectations are computed by
 DuckDB; only counts and a few sample rows come back to Python. Every engine is disposed
 before returning, so no connection to the warehouse outlives the checks.
+
+Given a ``DataDocsSite``, the suites' results are also rendered as a GX Data Docs site (see
+``data_docs``); a failure to build it is logged and recorded on the outcomes, never raised.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from orchestration.quality import data_docs as gx_docs
 from orchestration.quality import gx_duckdb
 from orchestration.quality.suites import Expect, TableSuite
 
 SAMPLE_ROWS = 5
 ROWS_EXPECTATION = "UnexpectedRowsExpectation"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,9 @@ class SuiteOutcome:
     suite: TableSuite
     outcomes: list[ExpectationOutcome]
     seconds: float
+    gx_results: list[Any] = field(default_factory=list, repr=False, compare=False)
+    data_docs: Path | None = None  # the suite's page in the run's Data Docs site
+    data_docs_error: str | None = None  # why the site was not built
 
     @property
     def passed(self) -> bool:
@@ -62,8 +72,13 @@ class SuiteOutcome:
         return [o for o in self.outcomes if not o.success]
 
 
-def run_suites(warehouse: Path, suites: Sequence[TableSuite]) -> list[SuiteOutcome]:
-    """Validate every suite against the warehouse file, read-only, through GX's SQL route."""
+def run_suites(
+    warehouse: Path,
+    suites: Sequence[TableSuite],
+    docs: gx_docs.DataDocsSite | None = None,
+) -> list[SuiteOutcome]:
+    """Validate every suite against the warehouse file, read-only, through GX's SQL route;
+    with ``docs``, render the results into that Data Docs site (best effort)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -71,7 +86,36 @@ def run_suites(warehouse: Path, suites: Sequence[TableSuite]) -> list[SuiteOutco
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     with _datasources(context, warehouse, {s.schema for s in suites}) as datasources:
-        return [_run_suite(datasources[s.schema], s) for s in suites]
+        outcomes = [_run_suite(datasources[s.schema], s) for s in suites]
+    if docs is None or not outcomes:
+        return outcomes
+    return _with_data_docs(context, docs, outcomes)
+
+
+def _with_data_docs(
+    context: Any, docs: gx_docs.DataDocsSite, outcomes: list[SuiteOutcome]
+) -> list[SuiteOutcome]:
+    """Render the outcomes' GX results into ``docs``; on any error, log a warning and
+    record it on every outcome instead of raising (the checks' verdicts stand)."""
+    try:
+        gx_docs.attach(context, docs)
+        pages = gx_docs.build(
+            context,
+            docs,
+            {
+                o.suite.qualified_name: (
+                    f"{o.suite.schema}.{o.suite.table}",
+                    gx_docs.merged_result(o.suite.qualified_name, o.gx_results, SAMPLE_ROWS),
+                    _gx_suite(o.suite),
+                )
+                for o in outcomes
+            },
+        )
+    except Exception as error:  # docs must never fail the checks
+        message = f"{type(error).__name__}: {error}"[:500]
+        logger.warning("Data Docs not built in %s: %s", docs.directory, message)
+        return [replace(o, data_docs_error=message) for o in outcomes]
+    return [replace(o, data_docs=pages[o.suite.qualified_name]) for o in outcomes]
 
 
 @contextmanager
@@ -98,6 +142,15 @@ def _datasources(context: Any, warehouse: Path, schemas: set[str]) -> Iterator[d
             datasource.get_engine().dispose()
 
 
+def _gx_suite(suite: TableSuite) -> Any:
+    """The whole table suite as one GX suite (for its Data Docs page)."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(
+        name=suite.qualified_name, expectations=[e.build() for e in suite.expectations]
+    )
+
+
 def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
     import great_expectations as gx
 
@@ -107,6 +160,7 @@ def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
     )
     batch = asset.add_batch_definition_whole_table("whole_table").get_batch()
     outcomes: list[ExpectationOutcome] = []
+    gx_results: list[Any] = []
     # Column expectations report failing rows by their row id (SUMMARY keeps a few);
     # query expectations return their rows only in COMPLETE (GX fetches at most 200).
     for rows_query, result_format in (
@@ -127,9 +181,10 @@ def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
         for expect in chosen:
             gx_suite.add_expectation(expect.build())
         result = batch.validate(gx_suite, result_format=result_format)
+        gx_results.append(result)
         for expect, validation in zip(chosen, _in_suite_order(gx_suite, result), strict=True):
             outcomes.append(_outcome(expect, validation))
-    return SuiteOutcome(suite, outcomes, time.perf_counter() - started)
+    return SuiteOutcome(suite, outcomes, time.perf_counter() - started, gx_results)
 
 
 def _in_suite_order(gx_suite: Any, result: Any) -> list[Any]:
