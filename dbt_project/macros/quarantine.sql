@@ -63,3 +63,46 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#
+    Non-finite floats (NaN, +/-infinity) from a raw float column. is_non_finite is true for
+    them (null stays null); non_finite_text is the value as text for them, else null.
+    Dispatched: engines spell and test them differently.
+#}
+{% macro is_non_finite(expr) -%}
+    {{ return(adapter.dispatch('is_non_finite', 'salespulse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__is_non_finite(expr) -%}
+    (lower(cast({{ expr }} as {{ dbt.type_string() }})) in ('nan', 'inf', '-inf', '+inf', 'infinity', '-infinity', '+infinity'))
+{%- endmacro %}
+
+{# DuckDB spells them nan, inf, -inf (a cast, not isnan/isinf: portable-SQL checked). #}
+{% macro duckdb__is_non_finite(expr) -%}
+    (cast({{ expr }} as {{ dbt.type_string() }}) in ('nan', 'inf', '-inf'))
+{%- endmacro %}
+
+{% macro spark__is_non_finite(expr) -%}
+    (isnan({{ expr }}) or abs({{ expr }}) = double('infinity'))
+{%- endmacro %}
+
+{#
+    finite_or_null: the value when it is a finite number that fits the money type
+    (|x| < 10^16, decimal(18, 2)), else null; non_finite_text: the value as text when it is
+    not (NaN, infinity, out of range), else null.
+#}
+{% macro finite_or_null(expr) -%}
+    case when {{ salespulse.is_non_finite(expr) }} or abs({{ expr }}) >= 1e16 then null else {{ expr }} end
+{%- endmacro %}
+
+{% macro non_finite_text(expr) -%}
+    case
+        when {{ salespulse.is_non_finite(expr) }} then lower(cast({{ expr }} as {{ dbt.type_string() }}))
+        when abs({{ expr }}) >= 1e16 then cast({{ expr }} as {{ dbt.type_string() }})
+    end
+{%- endmacro %}
+
+{# Empty strings in a raw text column are treated as missing (null). #}
+{% macro empty_as_null(expr) -%}
+    nullif(cast({{ expr }} as {{ dbt.type_string() }}), '')
+{%- endmacro %}

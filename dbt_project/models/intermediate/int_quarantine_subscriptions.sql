@@ -23,6 +23,7 @@ candidates as (
     select
         subscriptions.subscription_id,
         subscriptions.mrr_local,
+        subscriptions.mrr_non_finite,
         subscriptions.start_date,
         subscriptions.end_date_exclusive,
         subscriptions.load_id,
@@ -37,6 +38,9 @@ candidates as (
     {'rule': 'negative_mrr',
      'condition': 'candidates.mrr_local < 0',
      'reason': ["'mrr '", 'candidates.mrr_local', "' is negative'"]},
+    {'rule': 'non_finite_mrr',
+     'condition': 'candidates.mrr_non_finite is not null',
+     'reason': ["'mrr '", 'candidates.mrr_non_finite', "' is NaN, infinite or beyond 10^16'"]},
     {'rule': 'ends_before_start',
      'condition': 'candidates.end_date_exclusive < candidates.start_date',
      'reason': ["'end_date '", 'candidates.end_date_exclusive', "' is before start_date '", 'candidates.start_date']},

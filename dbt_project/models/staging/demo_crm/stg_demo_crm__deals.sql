@@ -10,22 +10,24 @@ renamed as (
 
     select
 
-        -- ids
-        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
-        cast(pipeline_id as {{ dbt.type_string() }}) as pipeline_id,
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
-        cast(stage_id as {{ dbt.type_string() }}) as current_stage_id,
+        -- ids (empty strings are treated as missing)
+        {{ salespulse.empty_as_null('deal_id') }} as deal_id,
+        {{ salespulse.empty_as_null('pipeline_id') }} as pipeline_id,
+        {{ salespulse.empty_as_null('account_id') }} as account_id,
+        {{ salespulse.empty_as_null('owner_id') }} as owner_id,
+        {{ salespulse.empty_as_null('lead_id') }} as lead_id,
+        {{ salespulse.empty_as_null('stage_id') }} as current_stage_id,
         -- attributes
         cast(deal_name as {{ dbt.type_string() }}) as deal_name,
         cast(product as {{ dbt.type_string() }}) as product,
-        cast(currency as {{ dbt.type_string() }}) as currency_code,
-        cast(forecast_category as {{ dbt.type_string() }}) as forecast_category,
-        cast(loss_reason as {{ dbt.type_string() }}) as loss_reason,
-        cast(competitor as {{ dbt.type_string() }}) as competitor,
+        {{ salespulse.empty_as_null('currency') }} as currency_code,
+        {{ salespulse.empty_as_null('forecast_category') }} as forecast_category,
+        {{ salespulse.empty_as_null('loss_reason') }} as loss_reason,
+        {{ salespulse.empty_as_null('competitor') }} as competitor,
         -- numerics
-        {{ salespulse.to_money('amount') }} as amount_local,
+        -- NaN and infinity become null here; amount_non_finite keeps them for the quarantine
+        {{ salespulse.to_money(salespulse.finite_or_null('amount')) }} as amount_local,
+        {{ salespulse.non_finite_text('amount') }} as amount_non_finite,
         cast(probability as {{ dbt.type_int() }}) as probability_pct,
         -- booleans
         cast(is_closed as {{ dbt.type_boolean() }}) as is_closed,

@@ -18,7 +18,7 @@ renamed as (
         cast(period_type as {{ dbt.type_string() }}) as period_type,
         cast(currency as {{ dbt.type_string() }}) as currency_code,
         -- numerics
-        {{ salespulse.to_money('amount') }} as amount_local,
+        {{ salespulse.to_money(salespulse.finite_or_null('amount')) }} as amount_local,
         -- dates and timestamps
         cast(period_start as date) as period_start,
         -- load metadata

@@ -14,7 +14,7 @@ renamed as (
         cast(department as {{ dbt.type_string() }}) as department,
         cast(currency as {{ dbt.type_string() }}) as currency_code,
         -- numerics
-        {{ salespulse.to_money('amount') }} as amount_local,
+        {{ salespulse.to_money(salespulse.finite_or_null('amount')) }} as amount_local,
         -- dates and timestamps
         cast(spend_month as date) as spend_month,
         -- load metadata

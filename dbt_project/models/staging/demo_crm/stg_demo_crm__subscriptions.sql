@@ -17,7 +17,9 @@ renamed as (
         cast(plan as {{ dbt.type_string() }}) as plan,
         cast(currency as {{ dbt.type_string() }}) as currency_code,
         -- numerics
-        {{ salespulse.to_money('mrr') }} as mrr_local,
+        -- NaN and infinity become null here; mrr_non_finite keeps them for the quarantine
+        {{ salespulse.to_money(salespulse.finite_or_null('mrr')) }} as mrr_local,
+        {{ salespulse.non_finite_text('mrr') }} as mrr_non_finite,
         -- dates and timestamps
         cast(start_date as date) as start_date,
         cast(end_date as date) as end_date_exclusive,
