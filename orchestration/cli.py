@@ -136,6 +136,13 @@ def published_summary(path: Path) -> dict[str, Any]:
             "select cast(as_of_date as varchar), cadence, run_id from publication_log "
             "order by published_at desc limit 20"
         ).fetchall()
+        quarantine = (
+            con.execute(
+                "select raw_table, rule, count(*) from quarantine group by 1, 2 order by 1, 2"
+            ).fetchall()
+            if "quarantine" in tables
+            else []
+        )
     keys = ["run_id", "as_of_date", "cadence", "code_version", "published_at"]
     return {
         "path": str(path),
@@ -145,6 +152,7 @@ def published_summary(path: Path) -> dict[str, Any]:
         "publications": [
             dict(zip(["as_of_date", "cadence", "run_id"], r, strict=True)) for r in log
         ],
+        "quarantine_by_rule": {f"{table}.{rule}": n for table, rule, n in quarantine},
     }
 
 
@@ -161,6 +169,10 @@ def _print_published(summary: dict[str, Any]) -> None:
     width = max(len(n) for n in summary["tables"])
     for name, rows in summary["tables"].items():
         print(f"  {name:<{width}}  {rows:>10,} rows")
+    quarantined = summary.get("quarantine_by_rule", {})
+    print(f"quarantine: {sum(quarantined.values()):,} rows held back by row-level rules")
+    for rule, rows in quarantined.items():
+        print(f"  {rule:<{width}}  {rows:>10,} rows")
 
 
 def status(settings: Settings, *, as_json: bool, limit: int) -> int:

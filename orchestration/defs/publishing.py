@@ -40,6 +40,7 @@ def build_publish_asset(
         )
         with duckdb.connect(str(settings.warehouse_path)) as warehouse:
             result = publish(warehouse, settings.published_path, tables, publication)
+            quarantined = _quarantine_by_rule(warehouse, tables)
         context.log.info(f"published {len(result.row_counts)} tables to {result.path}")
         return dg.MaterializeResult(
             metadata={
@@ -48,7 +49,21 @@ def build_publish_asset(
                 "cadence": publication.cadence,
                 "code_version": publication.code_version,
                 "row_counts": dg.MetadataValue.json(result.row_counts),
+                "quarantine_by_rule": dg.MetadataValue.json(quarantined),
             }
         )
 
     return published_reports
+
+
+def _quarantine_by_rule(
+    warehouse: duckdb.DuckDBPyConnection, tables: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """Rows the published quarantine mart holds, per raw table and rule."""
+    schema = next((schema for schema, name in tables if name == "quarantine"), None)
+    if schema is None:
+        return {}
+    rows = warehouse.execute(
+        f'select raw_table, rule, count(*) from "{schema}".quarantine group by 1, 2 order by 1, 2'
+    ).fetchall()
+    return {f"{table}.{rule}": n for table, rule, n in rows}
