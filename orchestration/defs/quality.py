@@ -15,8 +15,10 @@
   read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
 """
 
+import json
 import math
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 import dagster as dg
@@ -25,6 +27,7 @@ import duckdb
 from orchestration.defs import WAREHOUSE_POOL
 from orchestration.defs.publishing import PUBLISHED_REPORTS
 from orchestration.quality.data_docs import DataDocsSite
+from orchestration.quality.freshness import FreshnessRule, freshness_rules, measure
 from orchestration.quality.suites import RAW_SUITES, WAREHOUSE_SUITES, TableSuite
 from orchestration.settings import Settings
 
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from orchestration.quality.runner import SuiteOutcome
 
 ROW_VOLUME_CHECK = "row_volume"
+FRESHNESS_CHECK = "source_freshness"
 
 
 def build_asset_checks(
@@ -69,8 +73,64 @@ def build_asset_checks(
     return [
         build_suite_checks(settings, "raw_quality", RAW_SUITES),
         build_suite_checks(settings, "warehouse_quality", WAREHOUSE_SUITES),
+        build_freshness_checks(settings, freshness_rules(_manifest())),
         published_file_matches_warehouse,
     ]
+
+
+def _manifest() -> dict:
+    from orchestration.defs.transformation import dbt_project
+
+    return json.loads(dbt_project().manifest_path.read_text())
+
+
+def build_freshness_checks(
+    settings: Settings, rules: Sequence[FreshnessRule]
+) -> dg.AssetChecksDefinition:
+    """``source_freshness`` on every raw table whose dbt source declares freshness: WARN past
+    warn_after, ERROR past error_after, measured at the end of the run's as-of date; never
+    blocking."""
+    specs = [
+        dg.AssetCheckSpec(
+            name=FRESHNESS_CHECK,
+            asset=dg.AssetKey([rule.source, rule.table]),
+            description=f"Newest {rule.loaded_at_field} within the dbt source's freshness "
+            f"(warn after {rule.warn_after_days} days, error after {rule.error_after_days})",
+        )
+        for rule in rules
+    ]
+
+    @dg.multi_asset_check(
+        name="source_freshness", specs=specs, can_subset=True, pool=WAREHOUSE_POOL
+    )
+    def _freshness(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        selected = context.selected_asset_check_keys
+        chosen = [
+            rule
+            for rule in rules
+            if dg.AssetCheckKey(dg.AssetKey([rule.source, rule.table]), FRESHNESS_CHECK) in selected
+        ]
+        as_of = date.fromisoformat(context.partition_key)
+        for result in measure(settings.warehouse_path, chosen, as_of):
+            yield dg.AssetCheckResult(
+                asset_key=dg.AssetKey([result.rule.source, result.rule.table]),
+                check_name=FRESHNESS_CHECK,
+                passed=result.status == "pass",
+                severity=(
+                    dg.AssetCheckSeverity.ERROR
+                    if result.status == "error"
+                    else dg.AssetCheckSeverity.WARN
+                ),
+                description=result.description,
+                metadata={
+                    "latest": str(result.latest),
+                    "age_days": _finite(result.age_days),
+                    "warn_after_days": result.rule.warn_after_days,
+                    "error_after_days": result.rule.error_after_days,
+                },
+            )
+
+    return _freshness
 
 
 def suite_check_specs(suites: Sequence[TableSuite]) -> list[dg.AssetCheckSpec]:
