@@ -10,14 +10,13 @@ tools read; the publication tables are described here.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.manifest import load_manifest, mart_nodes
+from orchestration.settings import PROJECT_ROOT
 
 CONTRACT_PATH = PROJECT_ROOT / "docs" / "published-contract.md"
-MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 HEADER = """# Published contract
 
@@ -42,16 +41,8 @@ unless the column says local; ratios are null where their denominator is zero or
 
 def render(manifest: dict) -> str:
     """The contract document for the mart models of ``manifest``."""
-    marts = sorted(
-        (
-            node
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
-        ),
-        key=lambda node: node["name"],
-    )
     parts = [HEADER, "## Marts\n"]
-    for node in marts:
+    for node in mart_nodes(manifest):
         parts.append(f"### `{node['name']}`\n\n{node['description'].strip()}\n")
         parts.append("| column | description |\n|---|---|")
         for column in node["columns"].values():
@@ -65,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args(argv)
-    text = render(json.loads(MANIFEST_PATH.read_text()))
+    text = render(load_manifest())
     if args.check:
         current = CONTRACT_PATH.read_text() if CONTRACT_PATH.exists() else ""
         if current != text:

@@ -20,17 +20,16 @@ covers "Pipeline snapshots"; "Quota attainment rate" does not cover "Quota attai
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.manifest import MANIFEST_PATH, load_manifest, mart_nodes
+from orchestration.settings import PROJECT_ROOT
 
 KPI_DOC_PATH = PROJECT_ROOT / "docs" / "kpis.md"
 CATALOGUE_PATH = PROJECT_ROOT / "docs" / "kpi-catalogue-source.md"
-MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 HEADER = """# KPIs
 
@@ -111,9 +110,7 @@ def _table_cells(raw: str) -> list[str] | None:
 def kpi_columns(manifest: dict) -> list[KpiColumn]:
     """Every column of a published mart of ``manifest`` with ``meta.kpi``."""
     found: list[KpiColumn] = []
-    for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["config"].get("schema") != "marts":
-            continue
+    for node in mart_nodes(manifest):
         for column in node["columns"].values():
             kpi = _column_kpi(column)
             if kpi:
@@ -279,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         help="dbt manifest.json (default: dbt_project/target/manifest.json)",
     )
     args = parser.parse_args(argv)
-    text = render(json.loads(args.manifest.read_text()), CATALOGUE_PATH.read_text())
+    text = render(load_manifest(args.manifest), CATALOGUE_PATH.read_text())
     if args.check:
         current = KPI_DOC_PATH.read_text() if KPI_DOC_PATH.exists() else ""
         if current != text:

@@ -8,7 +8,6 @@ reader connected to the published file throughout, must publish identical tables
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import pytest
 
 from ingestion.demo_crm import truths
 from orchestration.cli import main
-from orchestration.contract import MANIFEST_PATH
+from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.settings import Settings
 
 AS_OF = date(2026, 11, 15)
@@ -152,12 +151,7 @@ def _comparable(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def _mart_names() -> list[str]:
-    manifest = json.loads(MANIFEST_PATH.read_text())
-    return sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
-    )
+    return [node["name"] for node in mart_nodes(load_manifest())]
 
 
 # `quarantine` lists raw rows that break a row-level rule; the demo CRM plants none of those
@@ -192,12 +186,7 @@ def test_published_file_holds_every_mart_as_of_the_run_date(
 def test_every_published_column_is_documented_in_the_contract(
     published: duckdb.DuckDBPyConnection,
 ) -> None:
-    manifest = json.loads(MANIFEST_PATH.read_text())
-    documented = {
-        node["name"]: set(node["columns"])
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
-    }
+    documented = {node["name"]: set(node["columns"]) for node in mart_nodes(load_manifest())}
     for mart in _mart_names():
         actual = {r[0] for r in published.execute(f"describe {mart}").fetchall()}
         assert actual == documented[mart], (mart, actual ^ documented[mart])

@@ -11,10 +11,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs import WAREHOUSE_POOL
+from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
-MART_GROUP = "marts"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 """dbt from this interpreter's environment, found without relying on PATH."""
 
@@ -53,14 +53,9 @@ class LayeredDbtTranslator(DagsterDbtTranslator):
 
 def mart_asset_keys(manifest_path: Path) -> list[dg.AssetKey]:
     """Keys of the mart models: the tables the publish step copies out."""
-    manifest = json.loads(manifest_path.read_text())
     translator = LayeredDbtTranslator()
     return sorted(
-        (
-            translator.get_asset_key(node)
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["config"].get("schema") == MART_GROUP
-        ),
+        (translator.get_asset_key(node) for node in mart_nodes(load_manifest(manifest_path))),
         key=lambda key: key.to_user_string(),
     )
 
