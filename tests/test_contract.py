@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from orchestration.contract import CONTRACT_PATH, MANIFEST_PATH, main, render
+from orchestration.contract import CONTRACT_PATH, main, render
 from orchestration.defs.transformation import dbt_project, ensure_manifest
+from orchestration.manifest import MANIFEST_PATH
 
 
 def test_published_contract_doc_is_current() -> None:
