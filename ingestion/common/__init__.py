@@ -1,0 +1,1 @@
+"""Pieces every CRM connector shares: the rate-limited, retrying HTTP session."""

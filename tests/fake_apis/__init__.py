@@ -1,0 +1,1 @@
+"""Local HTTP servers that behave like the CRM vendors' APIs, for connector tests."""
