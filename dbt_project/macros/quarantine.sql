@@ -44,10 +44,10 @@
     (a list for reason_text). The candidate CTE must carry record_key, load_id and
     original_record, plus the key columns listed in `key_columns`.
 #}
-{% macro quarantine_selects(candidates, raw_table, key_columns, rules, source_name='demo_crm') -%}
+{% macro quarantine_selects(candidates, raw_table, key_columns, rules) -%}
     {%- for r in rules %}
     select
-        '{{ source_name }}' as source,
+        '{{ var("crm_source") }}' as source,
         '{{ raw_table }}' as raw_table,
         {%- for key in key_columns %}
         {{ candidates }}.{{ key }},

@@ -16,7 +16,7 @@ activities as (
 
     -- activities that break a row-level rule (int_quarantine_activities) are left out
     select raw.*
-    from {{ ref('stg_demo_crm__activities') }} as raw
+    from {{ ref('stg_crm__activities') }} as raw
     left join quarantined
         on raw.activity_id = quarantined.activity_id
     where raw.occurred_at < {{ salespulse.as_of_cutoff() }}
@@ -31,7 +31,7 @@ email_outcomes as (
         max(case when event_type = 'delivered' then 1 else 0 end) as is_delivered,
         max(case when event_type = 'opened' then 1 else 0 end) as is_opened
 
-    from {{ ref('stg_demo_crm__email_events') }}
+    from {{ ref('stg_crm__email_events') }}
     where occurred_at < {{ salespulse.as_of_cutoff() }}
     group by activity_id
 

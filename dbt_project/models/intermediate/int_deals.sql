@@ -12,7 +12,7 @@ with
 
 deal_versions as (
 
-    select * from {{ ref('stg_demo_crm__deals') }}
+    select * from {{ ref('stg_crm__deals') }}
 
 ),
 
@@ -67,21 +67,21 @@ last_visit as (
 
 stages as (
 
-    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select * from {{ ref('stg_crm__pipeline_stages') }}
 
 ),
 
 leads as (
 
     select lead_id, created_at as lead_created_at
-    from {{ ref('stg_demo_crm__leads') }}
+    from {{ ref('stg_crm__leads') }}
 
 ),
 
 accounts as (
 
     select account_id, segment, industry, country
-    from {{ ref('stg_demo_crm__accounts') }}
+    from {{ ref('stg_crm__accounts') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_demo_crm__leads') }}
+    select * from {{ ref('stg_crm__leads') }}
     where created_at < {{ salespulse.as_of_cutoff() }}
 
 ),

@@ -25,7 +25,7 @@ live_deals as (
 -- no canonical model holds the stage catalogue with its default probabilities
 stages as (
 
-    select stage_id, stage_probability_pct from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select stage_id, stage_probability_pct from {{ ref('stg_crm__pipeline_stages') }}
 
 ),
 

@@ -28,7 +28,7 @@ live_deals as (
 -- no canonical model holds the stage catalogue with its default probabilities
 stages as (
 
-    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select * from {{ ref('stg_crm__pipeline_stages') }}
 
 ),
 

@@ -15,14 +15,14 @@ with
 
 activities as (
 
-    select * from {{ ref('stg_demo_crm__activities') }}
+    select * from {{ ref('stg_crm__activities') }}
     where occurred_at < {{ salespulse.as_of_cutoff() }}
 
 ),
 
 users as (
 
-    select distinct user_id from {{ ref('stg_demo_crm__users') }}
+    select distinct user_id from {{ ref('stg_crm__users') }}
 
 ),
 

@@ -20,19 +20,19 @@ deal_versions as (
         row_number() over (
             partition by deal_id order by updated_at desc, load_id desc
         ) as version_rank
-    from {{ ref('stg_demo_crm__deals') }} as deals
+    from {{ ref('stg_crm__deals') }} as deals
 
 ),
 
 currencies as (
 
-    select distinct currency_code from {{ ref('stg_demo_crm__fx_rates') }}
+    select distinct currency_code from {{ ref('stg_crm__fx_rates') }}
 
 ),
 
 users as (
 
-    select distinct user_id from {{ ref('stg_demo_crm__users') }}
+    select distinct user_id from {{ ref('stg_crm__users') }}
 
 ),
 

@@ -16,13 +16,13 @@ history as (
         row_number() over (
             partition by raw.deal_id, raw.stage_id, raw.entered_at order by raw.load_id
         ) as copy_rank
-    from {{ ref('stg_demo_crm__deal_stage_history') }} as raw
+    from {{ ref('stg_crm__deal_stage_history') }} as raw
 
 ),
 
 stages as (
 
-    select distinct stage_id from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select distinct stage_id from {{ ref('stg_crm__pipeline_stages') }}
 
 ),
 
@@ -30,7 +30,7 @@ deals as (
 
     -- any extracted version of the deal: its earliest recorded creation
     select deal_id, min(created_at) as deal_created_at
-    from {{ ref('stg_demo_crm__deals') }}
+    from {{ ref('stg_crm__deals') }}
     where deal_id is not null
     group by deal_id
 

@@ -13,7 +13,7 @@ with
 
 subscriptions as (
 
-    select * from {{ ref('stg_demo_crm__subscriptions') }}
+    select * from {{ ref('stg_crm__subscriptions') }}
     where start_date <= {{ salespulse.as_of_date() }}
 
 ),

@@ -8,7 +8,7 @@ with
 
 quotas as (
 
-    select * from {{ ref('stg_demo_crm__quotas') }}
+    select * from {{ ref('stg_crm__quotas') }}
     where owner_type = 'rep' and period_type = 'month'
 
 ),

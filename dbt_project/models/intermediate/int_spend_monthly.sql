@@ -9,7 +9,7 @@ with
 
 spend as (
 
-    select * from {{ ref('stg_demo_crm__sales_marketing_spend') }}
+    select * from {{ ref('stg_crm__sales_marketing_spend') }}
     -- only months that ended by the as-of date, as the CRM reports them (a newer extract
     -- holding the current month's spend must not change an older as-of date's numbers)
     where {{ salespulse.period_end('month', salespulse.period_start('month', 'spend_month')) }}

@@ -19,7 +19,7 @@ history as (
 
     -- entries that break a row-level rule (int_quarantine_stage_history) are left out
     select distinct raw.deal_id, raw.stage_id, raw.entered_at
-    from {{ ref('stg_demo_crm__deal_stage_history') }} as raw
+    from {{ ref('stg_crm__deal_stage_history') }} as raw
     left join quarantined
         on raw.deal_id = quarantined.deal_id
         and raw.stage_id = quarantined.stage_id
@@ -31,7 +31,7 @@ history as (
 
 stages as (
 
-    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select * from {{ ref('stg_crm__pipeline_stages') }}
 
 ),
 

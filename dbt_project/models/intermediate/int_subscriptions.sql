@@ -18,7 +18,7 @@ subscriptions as (
 
     -- subscriptions that break a row-level rule (int_quarantine_subscriptions) are left out
     select raw.*
-    from {{ ref('stg_demo_crm__subscriptions') }} as raw
+    from {{ ref('stg_crm__subscriptions') }} as raw
     left join quarantined
         on raw.subscription_id = quarantined.subscription_id
     where raw.start_date <= {{ salespulse.as_of_date() }}

@@ -8,14 +8,14 @@ with
 
 memberships as (
 
-    select * from {{ ref('stg_demo_crm__team_memberships') }}
+    select * from {{ ref('stg_crm__team_memberships') }}
     where valid_from <= {{ salespulse.as_of_date() }}
 
 ),
 
 teams as (
 
-    select * from {{ ref('stg_demo_crm__teams') }}
+    select * from {{ ref('stg_crm__teams') }}
 
 ),
 

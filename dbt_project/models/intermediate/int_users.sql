@@ -7,13 +7,13 @@ with
 
 users as (
 
-    select * from {{ ref('stg_demo_crm__users') }}
+    select * from {{ ref('stg_crm__users') }}
 
 ),
 
 teams as (
 
-    select * from {{ ref('stg_demo_crm__teams') }}
+    select * from {{ ref('stg_crm__teams') }}
 
 ),
 

@@ -30,7 +30,7 @@ surveys as (
         score,
         {{ salespulse.period_start('quarter', salespulse.local_date('responded_at')) }} as quarter_start
 
-    from {{ ref('stg_demo_crm__csat_surveys') }}
+    from {{ ref('stg_crm__csat_surveys') }}
     where responded_at < {{ salespulse.as_of_cutoff() }}
       and score is not null
 

@@ -18,7 +18,7 @@ raw_deals as (
         created_at,
         is_deleted,
         row_number() over (partition by deal_id order by updated_at desc, load_id desc) as version_rank
-    from {{ ref('stg_demo_crm__deals') }}
+    from {{ ref('stg_crm__deals') }}
 
 ),
 
@@ -89,7 +89,7 @@ history as (
         raw.entered_at,
         raw.load_id,
         row_number() over (partition by raw.deal_id, raw.stage_id, raw.entered_at order by raw.load_id) as copy_rank
-    from {{ ref('stg_demo_crm__deal_stage_history') }} as raw
+    from {{ ref('stg_crm__deal_stage_history') }} as raw
 
 ),
 
@@ -124,8 +124,8 @@ stage_history as (
 ),
 
 {% set simple_tables = [
-    ('activities', 'stg_demo_crm__activities', 'activity_id', 'occurred_at', 'int_activities', 'int_quarantine_activities'),
-    ('leads', 'stg_demo_crm__leads', 'lead_id', 'created_at', 'int_leads', none),
+    ('activities', 'stg_crm__activities', 'activity_id', 'occurred_at', 'int_activities', 'int_quarantine_activities'),
+    ('leads', 'stg_crm__leads', 'lead_id', 'created_at', 'int_leads', none),
 ] %}
 
 {% for name, staging, key, ts, canonical, quarantine in simple_tables %}
@@ -175,7 +175,7 @@ subscriptions as (
                  then raw.mrr_local end) as raw_amount_local,
         sum(canonical.mrr_local) as canonical_amount_local
 
-    from {{ ref('stg_demo_crm__subscriptions') }} as raw
+    from {{ ref('stg_crm__subscriptions') }} as raw
     left join {{ ref('int_subscriptions') }} as canonical
         on raw.subscription_id = canonical.subscription_id
     left join (select distinct subscription_id from {{ ref('int_quarantine_subscriptions') }}) as quarantined

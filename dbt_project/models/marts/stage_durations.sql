@@ -15,7 +15,7 @@ visits as (
 
 stages as (
 
-    select * from {{ ref('stg_demo_crm__pipeline_stages') }}
+    select * from {{ ref('stg_crm__pipeline_stages') }}
     where not is_closed
 
 ),

@@ -28,7 +28,7 @@ periods as (
 
 teams as (
 
-    select team_id, team_name, region, manager_id from {{ ref('stg_demo_crm__teams') }}
+    select team_id, team_name, region, manager_id from {{ ref('stg_crm__teams') }}
     union all
     select distinct 'unassigned' as team_id, 'Unassigned' as team_name,
         cast(null as {{ dbt.type_string() }}) as region, cast(null as {{ dbt.type_string() }}) as manager_id
