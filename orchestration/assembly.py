@@ -27,8 +27,8 @@ from orchestration.settings import Settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     bootstrap_environment(settings)
-    project = dbt_project()
-    ensure_manifest(project)
+    project = dbt_project(settings)
+    ensure_manifest(project, settings.crm_source)
     marts = mart_asset_keys(project.manifest_path)
     return dg.Definitions(
         assets=[

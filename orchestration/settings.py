@@ -22,6 +22,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_HISTORY_START = "2024-01-01"
 DEFAULT_REPORTING_CURRENCY = "USD"
+DEFAULT_CRM_SOURCE = "demo_crm"
+CRM_SOURCES = ("demo_crm", "files", "hubspot", "pipedrive", "salesforce")
+"""The CRM sources a warehouse can be built from (dbt var ``crm_source``; see docs/connectors)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,14 @@ class Settings:
     history_start: str = DEFAULT_HISTORY_START
     reporting_currency: str = DEFAULT_REPORTING_CURRENCY
     fiscal_year_start_month: int = 1
+    crm_source: str = DEFAULT_CRM_SOURCE
+
+    def __post_init__(self) -> None:
+        if self.crm_source not in CRM_SOURCES:
+            raise ValueError(
+                f"SALESPULSE_CRM_SOURCE is {self.crm_source!r}; expected one of "
+                + ", ".join(CRM_SOURCES)
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +56,7 @@ class Settings:
             history_start=env.get("SALESPULSE_HISTORY_START", DEFAULT_HISTORY_START),
             reporting_currency=env.get("SALESPULSE_REPORTING_CURRENCY", DEFAULT_REPORTING_CURRENCY),
             fiscal_year_start_month=int(env.get("SALESPULSE_FISCAL_YEAR_START_MONTH", "1")),
+            crm_source=env.get("SALESPULSE_CRM_SOURCE", DEFAULT_CRM_SOURCE),
         )
 
     @property
@@ -93,4 +105,10 @@ class Settings:
             "reporting_currency": self.reporting_currency,
             "history_start_date": self.history_start,
             "fiscal_year_start_month": self.fiscal_year_start_month,
+            "crm_source": self.crm_source,
         }
+
+    @property
+    def raw_dataset(self) -> str:
+        """The warehouse schema dlt lands the CRM source's raw tables in."""
+        return f"raw_{self.crm_source}"

@@ -27,13 +27,14 @@ def test_every_dbt_source_is_fed_by_a_dlt_asset(defs: dg.Definitions) -> None:
     materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
     demo_tables = {k for k in materializable if k.path[0] == "demo_crm"}
     assert len(demo_tables) == 17
-    staging_deps = {
-        dep
-        for key in materializable
-        if key.path[0] == "staging"
-        for dep in graph.get(key).parent_keys
-    }
+    staging = {key for key in materializable if key.path[0] == "staging"}
+    source_staging = {key for key in staging if key.path[-1].startswith("stg_demo_crm__")}
+    staging_deps = {dep for key in source_staging for dep in graph.get(key).parent_keys}
     assert staging_deps == demo_tables  # no dangling external source keys
+    # the canonical interface reads the source's staging models, nothing else
+    interface = {key for key in staging if key.path[-1].startswith("stg_crm__")}
+    assert len(interface) == 17
+    assert {dep for key in interface for dep in graph.get(key).parent_keys} == source_staging
 
 
 def test_publish_depends_on_every_mart(defs: dg.Definitions) -> None:

@@ -28,7 +28,7 @@ from orchestration.defs import WAREHOUSE_POOL
 from orchestration.defs.publishing import PUBLISHED_REPORTS
 from orchestration.quality.data_docs import DataDocsSite
 from orchestration.quality.freshness import FreshnessRule, freshness_rules, measure
-from orchestration.quality.suites import RAW_SUITES, WAREHOUSE_SUITES, TableSuite
+from orchestration.quality.suites import WAREHOUSE_SUITES, TableSuite, raw_suites
 from orchestration.settings import Settings
 
 if TYPE_CHECKING:
@@ -71,17 +71,21 @@ def build_asset_checks(
         )
 
     return [
-        build_suite_checks(settings, "raw_quality", RAW_SUITES),
+        *(
+            [build_suite_checks(settings, "raw_quality", raw)]
+            if (raw := raw_suites(settings.crm_source))
+            else []
+        ),
         build_suite_checks(settings, "warehouse_quality", WAREHOUSE_SUITES),
-        build_freshness_checks(settings, freshness_rules(_manifest())),
+        build_freshness_checks(settings, freshness_rules(_manifest(settings))),
         published_file_matches_warehouse,
     ]
 
 
-def _manifest() -> dict:
+def _manifest(settings: Settings) -> dict:
     from orchestration.defs.transformation import dbt_project
 
-    return json.loads(dbt_project().manifest_path.read_text())
+    return json.loads(dbt_project(settings).manifest_path.read_text())
 
 
 def build_freshness_checks(

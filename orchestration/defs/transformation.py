@@ -13,29 +13,47 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.defs import WAREHOUSE_POOL
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.partitions import as_of_partitions
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_CRM_SOURCE, Settings
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 """dbt from this interpreter's environment, found without relying on PATH."""
 
 
-def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+def manifest_target(crm_source: str = DEFAULT_CRM_SOURCE) -> Path:
+    """Where the parsed project for ``crm_source`` lives, relative to the dbt project.
+
+    The default source's manifest is dbt's own ``target/`` (what ``dbt parse`` writes);
+    another source enables other staging models, so its manifest is parsed apart.
+    """
+    return Path("target") if crm_source == DEFAULT_CRM_SOURCE else Path("target") / crm_source
 
 
-def ensure_manifest(project: DbtProject) -> Path:
-    """Parse the dbt project if its manifest is missing (setup and tests do this up front)."""
+def dbt_project(settings: Settings | None = None) -> DbtProject:
+    crm_source = settings.crm_source if settings else DEFAULT_CRM_SOURCE
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        target_path=manifest_target(crm_source),
+    )
+
+
+def ensure_manifest(project: DbtProject, crm_source: str = DEFAULT_CRM_SOURCE) -> Path:
+    """Parse the dbt project for ``crm_source`` if its manifest is missing (setup and tests
+    do this up front for the default source)."""
     if not project.manifest_path.exists():
-        dbt = Path(sys.executable).with_name("dbt")
         subprocess.run(
             [
-                str(dbt),
+                str(DBT_EXECUTABLE),
                 "parse",
                 "--quiet",
                 "--project-dir",
                 str(DBT_PROJECT_DIR),
                 "--profiles-dir",
                 str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(DBT_PROJECT_DIR / manifest_target(crm_source)),
+                "--vars",
+                json.dumps({"crm_source": crm_source}),
             ],
             check=True,
         )
