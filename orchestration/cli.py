@@ -2,6 +2,7 @@
 
     salespulse run [--as-of YYYY-MM-DD] [--size N] [--cadence weekly|quarterly]
     salespulse status [--json]
+    salespulse lineage TABLE.COLUMN [--json]
 
 ``run`` executes the same Dagster job the schedules launch, in this process, and prints
 its progress; ``status`` lists the last runs and what is published.
@@ -28,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env()
     if args.command == "run":
         return run(settings, args)
+    if args.command == "lineage":
+        return lineage(settings, args.column, as_json=args.json)
     return status(settings, as_json=args.json, limit=args.runs)
 
 
@@ -45,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     status_cmd = commands.add_parser("status", help="last runs and the published tables")
     status_cmd.add_argument("--json", action="store_true", help="machine-readable output")
     status_cmd.add_argument("--runs", type=int, default=10, help="how many runs to list")
+
+    lineage_cmd = commands.add_parser(
+        "lineage", help="where a published column comes from, down to the raw CRM fields"
+    )
+    lineage_cmd.add_argument("column", help="TABLE.COLUMN of a published table, e.g. deals.amount")
+    lineage_cmd.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
 
 
@@ -206,6 +215,47 @@ def status(settings: Settings, *, as_json: bool, limit: int) -> int:
     if not runs:
         print("  none yet: try `salespulse run`")
     _print_published(summary)
+    return 0
+
+
+def lineage(settings: Settings, target: str, *, as_json: bool) -> int:
+    """Print the hops from a published column to the raw CRM fields it depends on."""
+    import duckdb
+
+    from orchestration.lineage import LINEAGE_TABLE, raw_fields, read_edges, trace
+
+    parts = target.split(".")
+    if len(parts) not in (2, 3):
+        print(f"salespulse: expected TABLE.COLUMN, got {target!r}", file=sys.stderr)
+        return 2
+    table, column = (f"marts.{parts[0]}" if len(parts) == 2 else ".".join(parts[:2])), parts[-1]
+    if not settings.published_path.exists():
+        print(f"salespulse: nothing published yet at {settings.published_path}", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(settings.published_path), read_only=True) as con:
+        edges = read_edges(con, LINEAGE_TABLE)
+    hops = trace(edges, table, column)
+    if not hops:
+        print(f"salespulse: no lineage for {table}.{column}", file=sys.stderr)
+        return 1
+    fields = sorted(raw_fields(edges, table, column))
+    if as_json:
+        payload = {
+            "column": f"{table}.{column}",
+            "raw_fields": fields,
+            "hops": [{"depth": depth, **vars(edge)} for depth, edge in hops],
+        }
+        print(json.dumps(payload, indent=2))
+        return 0
+    print(f"{table}.{column}")
+    for depth, edge in hops:
+        arrow = "<-" if edge.kind == "value" else "<- (rows filtered/joined by)"
+        where = f"{edge.upstream_table}.{edge.upstream_column}"
+        expression = f"   [{edge.expression}]" if edge.expression else ""
+        print(f"{'  ' * (depth + 1)}{arrow} {where}{expression}")
+    print(f"raw CRM fields ({len(fields)}):")
+    for name in fields:
+        print(f"  {name}")
     return 0
 
 

@@ -49,11 +49,14 @@ def publish(
     published_path: Path,
     tables: Sequence[tuple[str, str]],
     publication: Publication,
+    archive_path: Path | None = None,
 ) -> PublishResult:
     """Publish ``tables`` ((schema, name) pairs in the warehouse) as of one date.
 
     The warehouse connection must be the (single) writer's; the publication is logged in
-    the warehouse first, so the log travels with every later publication too.
+    the warehouse first, so the log travels with every later publication too. With
+    ``archive_path``, the new file is also kept there (a hard link): weekly and quarterly
+    publications stay readable after later ones replace the published file.
     """
     if not tables:
         raise ValueError("publish: no tables to publish")
@@ -91,6 +94,10 @@ def publish(
 
     _fsync(tmp_path)
     previous = _keep_previous(published_path)
+    if archive_path is not None:
+        archive_path.parent.mkdir(parents=True, exist_ok=True)
+        _remove(archive_path)
+        os.link(tmp_path, archive_path)
     os.replace(tmp_path, published_path)
     _write_json_atomically(
         published_path.with_suffix(".json"),

@@ -74,6 +74,11 @@ class Settings:
         return self.data_dir / "dbt_target"
 
     @property
+    def lineage_cache_path(self) -> Path:
+        """Column lineage of the last dbt run's code (recomputed when the code changes)."""
+        return self.data_dir / "lineage.json"
+
+    @property
     def dlt_pipelines_dir(self) -> Path:
         return self.data_dir / "dlt"
 
@@ -85,6 +90,10 @@ class Settings:
     @property
     def published_path(self) -> Path:
         return self.published_dir / "salespulse.duckdb"
+
+    def archive_path(self, cadence: str, as_of_date: str, run_id: str) -> Path:
+        """Where a publication is kept after later ones replace the published file."""
+        return self.published_dir / "archive" / cadence / f"{as_of_date}_{run_id[:8]}.duckdb"
 
     @property
     def dagster_home(self) -> Path:

@@ -8,6 +8,7 @@ reader connected to the published file throughout, must publish identical tables
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import pytest
 
 from ingestion.demo_crm import truths
 from orchestration.cli import main
+from orchestration.lineage import raw_fields, read_edges
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.settings import Settings
 
@@ -323,6 +325,63 @@ def test_row_counts_reconcile_raw_to_staging_to_marts(
     )
 
 
+def test_every_published_column_traces_to_raw_crm_fields(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    edges = read_edges(published)
+    columns = published.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_name in (select distinct split_part(\"table\", '.', 2) "
+        "from lineage_edges where \"table\" like 'marts.%')"
+    ).fetchall()
+    assert len(columns) > 500
+    untraced = [f"{t}.{c}" for t, c in columns if not raw_fields(edges, f"marts.{t}", c)]
+    assert untraced == []
+    # quota attainment: the won amounts, the quotas, and the stage flag that says "won"
+    fields = raw_fields(edges, "marts.rep_performance", "quota_attainment")
+    assert {
+        "raw_demo_crm.deals.amount",
+        "raw_demo_crm.quotas.amount",
+        "raw_demo_crm.pipeline_stages.is_won",
+        "raw_demo_crm.fx_rates.usd_per_unit",
+    } <= fields
+    assert "raw_demo_crm.activities.activity_type" not in raw_fields(edges, "marts.deals", "amount")
+
+
+def test_lineage_command_prints_the_raw_fields(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lineage", "rep_performance.quota_attainment", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert "raw_demo_crm.quotas.amount" in payload["raw_fields"]
+    assert payload["hops"][0]["table"] == "marts.rep_performance"
+    assert main(["lineage", "rep_performance.no_such_column"]) == 1
+
+
+def test_audit_log_names_the_run_code_loads_and_checks(
+    published: duckdb.DuckDBPyConnection, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    row = published.execute(
+        "select a.run_id = p.run_id, a.as_of_date, a.crm_source, a.code_version, "
+        "a.tool_versions, a.load_ids, a.row_flow, a.checks_failed "
+        "from refresh_audit a join publication p using (run_id)"
+    ).fetchone()
+    same_run, as_of, source, code, tools, load_ids, flow, failed = row
+    assert same_run and as_of == AS_OF and source == "demo_crm" and code and failed == 0
+    assert json.loads(tools)["dbt-core"].startswith("1.11.")
+    loads = {
+        r[0] for r in warehouse.execute("select load_id from raw_demo_crm._dlt_loads").fetchall()
+    }
+    assert set(json.loads(load_ids)["deals"]) <= loads
+    flow = json.loads(flow)
+    (raw_deals,) = warehouse.execute("select count(*) from raw_demo_crm.deals").fetchone()
+    assert flow["raw_demo_crm.deals"]["rows_in"] == raw_deals
+    assert (
+        flow["published.deals"]["rows_out"]
+        == published.execute("select count(*) from deals").fetchone()[0]
+    )
+
+
 def test_rerun_of_the_same_as_of_publishes_identical_tables_while_a_reader_reads(
     home: Path, settings: Settings
 ) -> None:
@@ -362,6 +421,14 @@ def test_rerun_of_the_same_as_of_publishes_identical_tables_while_a_reader_reads
         }
     for mart in before:
         assert after[mart] == before[mart], mart
+    with duckdb.connect(str(settings.published_path), read_only=True) as again:
+        audit = again.execute(
+            "select run_id, published_file, checks_run, checks_failed from refresh_audit "
+            "order by published_at"
+        ).fetchall()
+    assert len(audit) == 2 and audit[0][0] == first_run
+    for _, archived, checks_run, checks_failed in audit:  # both publications are kept
+        assert Path(archived).exists() and checks_run > 0 and checks_failed == 0
     previous = settings.published_path.with_name("salespulse.previous.duckdb")
     assert previous.exists()
     assert (datetime.now() - datetime.fromtimestamp(previous.stat().st_mtime)) < timedelta(hours=1)

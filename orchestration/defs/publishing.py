@@ -2,14 +2,18 @@
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from orchestration import audit
 from orchestration.defs import WAREHOUSE_POOL
+from orchestration.lineage import LINEAGE_TABLE, published_lineage, write_edges
+from orchestration.manifest import load_manifest
 from orchestration.partitions import as_of_partitions
 from orchestration.provenance import code_version
-from orchestration.publish import Publication, publish
+from orchestration.publish import LOG_SCHEMA, Publication, publish
 from orchestration.settings import Settings
 
 CADENCE_TAG = "salespulse/cadence"
@@ -38,8 +42,30 @@ def build_publish_asset(
             cadence=context.run.tags.get(CADENCE_TAG, "adhoc"),
             code_version=code_version(),
         )
+        archive = settings.archive_path(
+            publication.cadence, context.partition_key, publication.run_id
+        )
         with duckdb.connect(str(settings.warehouse_path)) as warehouse:
-            result = publish(warehouse, settings.published_path, tables, publication)
+            edges = published_lineage(
+                load_manifest(settings.dbt_target_dir / "manifest.json"),
+                warehouse,
+                [f"{schema}.{name}" for schema, name in tables],
+                settings.lineage_cache_path,
+            )
+            write_edges(warehouse, LOG_SCHEMA, edges)
+            context.log.info(f"column lineage: {len(edges)} edges down to the raw CRM fields")
+            audit.record(
+                warehouse,
+                LOG_SCHEMA,
+                _audit(context, settings, warehouse, tables, publication, archive),
+            )
+            result = publish(
+                warehouse,
+                settings.published_path,
+                [*tables, (LOG_SCHEMA, LINEAGE_TABLE), (LOG_SCHEMA, audit.AUDIT_TABLE)],
+                publication,
+                archive_path=archive,
+            )
             quarantined = _quarantine_by_rule(warehouse, tables)
         context.log.info(f"published {len(result.row_counts)} tables to {result.path}")
         return dg.MaterializeResult(
@@ -54,6 +80,59 @@ def build_publish_asset(
         )
 
     return published_reports
+
+
+def _audit(
+    context: dg.AssetExecutionContext,
+    settings: Settings,
+    warehouse: duckdb.DuckDBPyConnection,
+    tables: Sequence[tuple[str, str]],
+    publication: Publication,
+    archive: Path,
+) -> audit.RefreshAudit:
+    """The audit row of this refresh (see orchestration.audit)."""
+    published = {
+        name: warehouse.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+        for schema, name in tables
+    }
+    quarantine = next((f"{s}.{n}" for s, n in tables if n == "quarantine"), None)
+    return audit.RefreshAudit(
+        run_id=publication.run_id,
+        job_name=context.run.job_name,
+        schedule_name=context.run.tags.get("dagster/schedule_name"),
+        cadence=publication.cadence,
+        as_of_date=publication.as_of_date,
+        crm_source=settings.crm_source,
+        code_version=publication.code_version,
+        published_at=publication.published_at,
+        published_file=str(archive),
+        tool_versions=audit.tool_versions(),
+        load_ids=audit.raw_load_ids(warehouse, settings.raw_dataset),
+        rows=audit.row_flow(warehouse, settings.raw_dataset, published, quarantine),
+        checks=_check_results(context),
+    )
+
+
+def _check_results(context: dg.AssetExecutionContext) -> list[audit.CheckResult]:
+    """Every asset check evaluated so far in this run (the blocking ones ran before publish)."""
+    records = context.instance.get_records_for_run(
+        run_id=context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=10_000
+    ).records
+    results = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        if event is None:
+            continue
+        evaluation = event.event_specific_data
+        results.append(
+            audit.CheckResult(
+                asset=evaluation.asset_key.to_user_string(),
+                check=evaluation.check_name,
+                passed=bool(evaluation.passed),
+                severity=evaluation.severity.value,
+            )
+        )
+    return sorted(results, key=lambda r: (r.asset, r.check))
 
 
 def _quarantine_by_rule(

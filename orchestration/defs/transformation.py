@@ -3,7 +3,7 @@
 import json
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs import WAREHOUSE_POOL
+from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_CRM_SOURCE, Settings
@@ -61,12 +62,67 @@ def ensure_manifest(project: DbtProject, crm_source: str = DEFAULT_CRM_SOURCE) -
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
-    """Group dbt models by layer (their schema: staging, intermediate, marts)."""
+    """Group dbt models by layer (their schema: staging, intermediate, marts), and show the
+    column lineage of the last run's code (orchestration.lineage) on each model's asset."""
+
+    def __init__(self, lineage: Sequence[Edge] = ()) -> None:
+        super().__init__()
+        self._lineage = column_lineage(lineage)
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        lineage = self._lineage.get(f"{props.get('schema')}.{props.get('alias') or props['name']}")
+        if props["resource_type"] != "model" or lineage is None:
+            return spec
+        return spec.merge_attributes(metadata={"dagster/column_lineage": lineage})
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "model":
             return dbt_resource_props["config"].get("schema") or "dbt"
         return super().get_group_name(dbt_resource_props)
+
+
+def column_lineage(edges: Sequence[Edge]) -> dict[str, dg.TableColumnLineage]:
+    """Dagster column lineage per table (``schema.name``) from lineage edges; a model's filter
+    edges (the columns deciding its rows) count for each of its columns."""
+    deps: dict[str, dict[str, list[dg.TableColumnDep]]] = {}
+    filters: dict[str, list[dg.TableColumnDep]] = {}
+    for edge in edges:
+        dep = dg.TableColumnDep(
+            asset_key=table_asset_key(edge.upstream_table), column_name=edge.upstream_column
+        )
+        if edge.column == ROWS:
+            filters.setdefault(edge.table, []).append(dep)
+        elif edge.upstream_column != ROWS:
+            deps.setdefault(edge.table, {}).setdefault(edge.column, []).append(dep)
+    return {
+        table: dg.TableColumnLineage(
+            deps_by_column={
+                column: list(dict.fromkeys([*value_deps, *filters.get(table, [])]))
+                for column, value_deps in columns.items()
+            }
+        )
+        for table, columns in deps.items()
+    }
+
+
+def table_asset_key(table: str) -> dg.AssetKey:
+    """The asset key of a warehouse table: ``raw_<source>.t`` is the dlt asset ``<source>/t``,
+    a model ``schema.name`` is ``schema/name``."""
+    schema, name = table.split(".", 1)
+    if schema.startswith(RAW_SCHEMA_PREFIX):
+        return dg.AssetKey([schema.removeprefix(RAW_SCHEMA_PREFIX), name])
+    return dg.AssetKey([schema, name])
+
+
+def cached_lineage(settings: Settings) -> list[Edge]:
+    """The lineage the last publication computed, if any (the UI shows it once there is one)."""
+    if not settings.lineage_cache_path.exists():
+        return []
+    return [Edge(**edge) for edge in json.loads(settings.lineage_cache_path.read_text())["edges"]]
 
 
 def mart_asset_keys(manifest_path: Path) -> list[dg.AssetKey]:
@@ -82,7 +138,7 @@ def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefini
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        dagster_dbt_translator=LayeredDbtTranslator(),
+        dagster_dbt_translator=LayeredDbtTranslator(cached_lineage(settings)),
         partitions_def=as_of_partitions(settings),
         backfill_policy=dg.BackfillPolicy.multi_run(1),
         pool=WAREHOUSE_POOL,

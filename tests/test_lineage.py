@@ -1,0 +1,151 @@
+"""Column lineage on a hand-written two-model project: values, filters and joins, and hops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.defs.transformation import column_lineage, table_asset_key
+from orchestration.lineage import (
+    ROWS,
+    Edge,
+    code_fingerprint,
+    published_lineage,
+    raw_fields,
+    read_edges,
+    trace,
+    write_edges,
+)
+
+STAGING_SQL = """
+with source as (select * from "wh"."raw_crm"."deals")
+select deal_id, cast(amount as decimal(18, 2)) as amount_local, stage_id, is_deleted
+from source
+"""
+
+MART_SQL = """
+with deals as (select * from "wh"."staging"."stg_deals"),
+stages as (select * from "wh"."raw_crm"."stages"),
+won as (
+    select deals.deal_id, deals.amount_local
+    from deals
+    join stages on deals.stage_id = stages.stage_id
+    where stages.is_won and not deals.is_deleted
+)
+select count(*) as deals_won, sum(amount_local) as bookings from won
+"""
+
+
+def _manifest() -> dict:
+    def model(name: str, schema: str, sql: str) -> dict:
+        return {
+            "resource_type": "model",
+            "name": name,
+            "schema": schema,
+            "alias": name,
+            "compiled_code": sql,
+            "checksum": {"checksum": str(hash(sql))},
+        }
+
+    def source(name: str) -> dict:
+        return {
+            "resource_type": "source",
+            "name": name,
+            "schema": "raw_crm",
+            "identifier": name,
+            "checksum": {"checksum": ""},
+        }
+
+    return {
+        "nodes": {
+            "model.p.stg_deals": model("stg_deals", "staging", STAGING_SQL),
+            "model.p.bookings": model("bookings", "marts", MART_SQL),
+        },
+        "sources": {"source.p.crm.deals": source("deals"), "source.p.crm.stages": source("stages")},
+    }
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    con.execute("create schema raw_crm; create schema staging; create schema marts")
+    con.execute(
+        "create table raw_crm.deals (deal_id varchar, amount double, stage_id varchar, "
+        "is_deleted boolean)"
+    )
+    con.execute("create table raw_crm.stages (stage_id varchar, is_won boolean)")
+    con.execute(f"create view staging.stg_deals as {STAGING_SQL}")
+    con.execute(f"create table marts.bookings as {MART_SQL}")
+    return con
+
+
+def test_a_sum_depends_on_its_amount_and_on_the_columns_that_filter_and_join(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    edges = published_lineage(_manifest(), warehouse, ["marts.bookings"], tmp_path / "l.json")
+    assert raw_fields(edges, "marts.bookings", "bookings") == {
+        "raw_crm.deals.amount",  # the value
+        "raw_crm.stages.is_won",  # the filter that says which deals are won
+        "raw_crm.deals.is_deleted",  # the filter that drops deleted deals
+        "raw_crm.deals.stage_id",  # the join
+        "raw_crm.stages.stage_id",
+    }
+    value_hops = [
+        (e.upstream_table, e.upstream_column, e.expression)
+        for _, e in trace(edges, "marts.bookings", "bookings")
+        if e.kind == "value"
+    ]
+    assert ("staging.stg_deals", "amount_local", 'SUM("won"."amount_local")') in value_hops
+    assert (
+        "raw_crm.deals",
+        "amount",
+        'CAST("source"."amount" AS DECIMAL(18, 2))',
+    ) in value_hops
+
+
+def test_a_count_has_no_value_column_but_still_depends_on_the_filters(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    edges = published_lineage(_manifest(), warehouse, ["marts.bookings"], tmp_path / "l.json")
+    assert "raw_crm.stages.is_won" in raw_fields(edges, "marts.bookings", "deals_won")
+    assert "raw_crm.deals.amount" not in raw_fields(edges, "marts.bookings", "deals_won")
+    filters = {e for e in edges if e.kind == "filter"}
+    assert filters and all(e.column == ROWS for e in filters)
+
+
+def test_lineage_is_cached_by_code_and_recomputed_when_code_changes(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    cache = tmp_path / "l.json"
+    manifest = _manifest()
+    first = published_lineage(manifest, warehouse, ["marts.bookings"], cache)
+    stamp = cache.stat().st_mtime_ns
+    assert published_lineage(manifest, warehouse, ["marts.bookings"], cache) == first
+    assert cache.stat().st_mtime_ns == stamp
+    manifest["nodes"]["model.p.bookings"]["checksum"]["checksum"] = "changed"
+    assert code_fingerprint(manifest) != code_fingerprint(_manifest())
+    published_lineage(manifest, warehouse, ["marts.bookings"], cache)
+    assert cache.stat().st_mtime_ns != stamp
+
+
+def test_edges_round_trip_through_a_table(warehouse: duckdb.DuckDBPyConnection) -> None:
+    edges = [Edge("marts.t", "x", "raw_crm.deals", "amount", "value", "sum(amount)")]
+    write_edges(warehouse, "publish", edges)
+    assert read_edges(warehouse, "publish.lineage_edges") == edges
+
+
+def test_dagster_column_lineage_points_at_the_dlt_and_dbt_asset_keys() -> None:
+    edges = [
+        Edge("marts.t", "x", "staging.s", "y", "value", ""),
+        Edge("staging.s", "y", "raw_hubspot.deals", "amount", "value", ""),
+        Edge("marts.t", ROWS, "staging.s", "deleted", "filter", "not deleted"),
+    ]
+    lineage = column_lineage(edges)
+    assert table_asset_key("raw_hubspot.deals") == dg.AssetKey(["hubspot", "deals"])
+    assert set(lineage["marts.t"].deps_by_column["x"]) == {
+        dg.TableColumnDep(asset_key=dg.AssetKey(["staging", "s"]), column_name="y"),
+        dg.TableColumnDep(asset_key=dg.AssetKey(["staging", "s"]), column_name="deleted"),
+    }
