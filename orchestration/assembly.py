@@ -1,6 +1,6 @@
 """How the one Dagster ``Definitions`` of SalesPulse is put together.
 
-Graph: demo CRM tables (dlt) -> dbt staging -> intermediate -> marts -> published_reports,
+Graph: the CRM source's tables (dlt) -> dbt staging -> intermediate -> marts -> published_reports,
 every asset partitioned by as-of date and every warehouse writer in one pool of size 1.
 """
 
@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
-from orchestration.defs.ingestion import DemoCrm, build_demo_crm_assets
+from orchestration.defs.ingestion import build_ingestion_assets, ingestion_resources
 from orchestration.defs.publishing import build_publish_asset
 from orchestration.defs.quality import build_asset_checks
 from orchestration.defs.schedules import build_jobs, build_schedules
@@ -32,7 +32,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     marts = mart_asset_keys(project.manifest_path)
     return dg.Definitions(
         assets=[
-            build_demo_crm_assets(settings),
+            build_ingestion_assets(settings),
             build_dbt_assets(settings, project),
             build_publish_asset(settings, marts),
         ],
@@ -42,6 +42,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         resources={
             "dlt": DagsterDltResource(),
             "dbt": DbtCliResource(project_dir=project, dbt_executable=str(DBT_EXECUTABLE)),
-            "demo_crm": DemoCrm(),
+            **ingestion_resources(settings),
         },
     )

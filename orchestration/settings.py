@@ -37,6 +37,8 @@ class Settings:
     reporting_currency: str = DEFAULT_REPORTING_CURRENCY
     fiscal_year_start_month: int = 1
     crm_source: str = DEFAULT_CRM_SOURCE
+    files_mapping: str | None = None
+    """For crm_source ``files``: the YAML mapping of the export (SALESPULSE_FILES_MAPPING)."""
 
     def __post_init__(self) -> None:
         if self.crm_source not in CRM_SOURCES:
@@ -57,6 +59,7 @@ class Settings:
             reporting_currency=env.get("SALESPULSE_REPORTING_CURRENCY", DEFAULT_REPORTING_CURRENCY),
             fiscal_year_start_month=int(env.get("SALESPULSE_FISCAL_YEAR_START_MONTH", "1")),
             crm_source=env.get("SALESPULSE_CRM_SOURCE", DEFAULT_CRM_SOURCE),
+            files_mapping=env.get("SALESPULSE_FILES_MAPPING"),
         )
 
     @property

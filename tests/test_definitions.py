@@ -89,3 +89,27 @@ def test_schedules_follow_the_configured_time_zone(
     )
     request = weekly.evaluate_tick(context)
     assert request.run_requests[0].partition_key == "2026-11-22"
+
+
+@pytest.mark.parametrize("crm_source", ["files", "salesforce", "hubspot", "pipedrive"])
+def test_each_crm_source_feeds_its_staging_and_the_canonical_interface(
+    salespulse_home: Path, monkeypatch: pytest.MonkeyPatch, crm_source: str
+) -> None:
+    """The source is configuration: its dlt resources are exactly the dbt sources its staging
+    reads, and the canonical interface reads that staging, whichever CRM it is."""
+    monkeypatch.setenv("SALESPULSE_CRM_SOURCE", crm_source)
+    defs = build_definitions(Settings.from_env())
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    landed = {key for key in materializable if key.path[0] == crm_source}
+    assert landed
+    staging = {key for key in materializable if key.path[0] == "staging"}
+    source_staging = {key for key in staging if key.path[-1].startswith(f"stg_{crm_source}__")}
+    # raw tables, or the source's own staging (conforming may join two of its tables)
+    reads = {dep for key in source_staging for dep in graph.get(key).parent_keys}
+    assert reads <= landed | source_staging and reads & landed
+    assert not {key for key in staging if key.path[-1].startswith("stg_demo_crm__")}
+    interface = {key for key in staging if key.path[-1].startswith("stg_crm__")}
+    assert {dep for key in interface for dep in graph.get(key).parent_keys} <= source_staging
+    assert len(interface) == 17

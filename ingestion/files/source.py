@@ -47,6 +47,11 @@ def _files_source(tables: dict[str, pa.Table]) -> list[DltResource]:
     return [_resource(name, tables[name]) for name in SCHEMAS]
 
 
+def files_source_shape() -> DltSource:
+    """The source's resources without reading any file (for the asset definitions)."""
+    return _files_source({name: schema.empty_table() for name, schema in SCHEMAS.items()})
+
+
 def import_tables(mapping: str | Path | Mapping) -> ImportResult:
     """Validate a mapping and its files; the canonical tables, or ``FileImportError``."""
     if not isinstance(mapping, Mapping):

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.defs import WAREHOUSE_POOL
 from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge
@@ -66,7 +72,9 @@ class LayeredDbtTranslator(DagsterDbtTranslator):
     column lineage of the last run's code (orchestration.lineage) on each model's asset."""
 
     def __init__(self, lineage: Sequence[Edge] = ()) -> None:
-        super().__init__()
+        # a dlt resource may land several raw tables (HubSpot's owners land teams too): the
+        # dbt sources of those tables name the resource's asset (meta.dagster.asset_key)
+        super().__init__(DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
         self._lineage = column_lineage(lineage)
 
     def get_asset_spec(
