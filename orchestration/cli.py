@@ -4,6 +4,8 @@
     salespulse import --mapping FILE [--as-of YYYY-MM-DD] [--history-start YYYY-MM-DD]
     salespulse status [--json]
     salespulse lineage TABLE.COLUMN [--json]
+    salespulse reports check [--published FILE] [--json]
+    salespulse bench [--size S|M|L] [--json PATH] [--keep]   (the benchmark: bench/)
 
 ``run`` executes the same Dagster job the schedules launch, in this process, and prints
 its progress; ``status`` lists the last runs and what is published.
@@ -27,6 +29,11 @@ from orchestration.settings import CRM_SOURCES, Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["reports", "check"]:  # its own options: orchestration/reports_check.py
+        from orchestration.reports_check import main as reports_check
+
+        return reports_check(argv[2:])
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
@@ -37,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_files(settings, args)
     if args.command == "lineage":
         return lineage(settings, args.column, as_json=args.json)
+    if args.command == "bench":
+        from bench.cli import run as run_bench
+
+        return run_bench(args)
     return status(settings, as_json=args.json, limit=args.runs)
 
 
@@ -72,12 +83,31 @@ def _parser() -> argparse.ArgumentParser:
     status_cmd.add_argument("--json", action="store_true", help="machine-readable output")
     status_cmd.add_argument("--runs", type=int, default=10, help="how many runs to list")
 
+    reports_cmd = commands.add_parser("reports", help="report pages: `reports check [--help]`")
+    reports_cmd.add_argument("action", choices=["check"])
+
     lineage_cmd = commands.add_parser(
         "lineage", help="where a published column comes from, down to the raw CRM fields"
     )
     lineage_cmd.add_argument("column", help="TABLE.COLUMN of a published table, e.g. deals.amount")
     lineage_cmd.add_argument("--json", action="store_true", help="machine-readable output")
+
+    bench_cmd = commands.add_parser(
+        "bench", help="time the refresh stage by stage against a plain-DuckDB floor"
+    )
+    _bench_arguments(bench_cmd)
     return parser
+
+
+def _bench_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options (bench/ sits beside the packages, outside the install)."""
+    from orchestration.settings import PROJECT_ROOT
+
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench.cli import add_arguments
+
+    add_arguments(parser)
 
 
 def _iso_date(text: str) -> date:
