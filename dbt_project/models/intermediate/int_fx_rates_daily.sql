@@ -9,7 +9,7 @@ with
 
 rates as (
 
-    select * from {{ ref('stg_crm__fx_rates') }}
+    select * from {{ ref('int_fx_rates') }}
 
 ),
 

@@ -26,7 +26,7 @@ deal_versions as (
 
 currencies as (
 
-    select distinct currency_code from {{ ref('stg_crm__fx_rates') }}
+    select distinct currency_code from {{ ref('int_fx_rates') }}
 
 ),
 

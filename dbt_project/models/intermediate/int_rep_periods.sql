@@ -3,7 +3,9 @@
     rep's hire to the period containing the as-of date: the spine every rep KPI is computed
     on, so a rep with no activity still has a row, and a deal that closes after its owner
     left still counts (in a row flagged not employed). The team is the one
-    the rep belonged to on the period's first day of employment.
+    the rep belonged to on the period's first day of employment; a rep the CRM puts in no
+    team (Pipedrive has no teams) counts in the team 'unassigned', so team and company
+    roll-ups never lose them.
 #}
 
 with
@@ -62,7 +64,7 @@ final as (
         rep_periods.is_complete_period,
         rep_periods.is_ramping,
         rep_periods.is_employed,
-        coalesce(memberships.team_id, rep_periods.current_team_id) as team_id,
+        coalesce(memberships.team_id, rep_periods.current_team_id, 'unassigned') as team_id,
         memberships.team_name,
         coalesce(memberships.region, rep_periods.current_region) as region,
         memberships.manager_id
