@@ -45,9 +45,9 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
 
 
 def ensure_manifest(project: DbtProject, crm_source: str = DEFAULT_CRM_SOURCE) -> Path:
-    """Parse the dbt project for ``crm_source`` if its manifest is missing (setup and tests
-    do this up front for the default source)."""
-    if not project.manifest_path.exists():
+    """Parse the dbt project for ``crm_source`` if its manifest is missing or older than any
+    file of the project (setup parses the default source up front)."""
+    if _manifest_is_stale(project.manifest_path):
         subprocess.run(
             [
                 str(DBT_EXECUTABLE),
@@ -65,6 +65,21 @@ def ensure_manifest(project: DbtProject, crm_source: str = DEFAULT_CRM_SOURCE) -
             check=True,
         )
     return project.manifest_path
+
+
+PROJECT_SOURCES = ("dbt_project.yml", "models", "macros", "tests")
+
+
+def _manifest_is_stale(manifest_path: Path) -> bool:
+    if not manifest_path.exists():
+        return True
+    parsed_at = manifest_path.stat().st_mtime
+    for name in PROJECT_SOURCES:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*")
+        if any(f.stat().st_mtime > parsed_at for f in files if f.is_file()):
+            return True
+    return False
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
