@@ -30,6 +30,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check .
+	scripts/install-chromium.sh
 	$(BIN)/pytest
 
 lint: setup
