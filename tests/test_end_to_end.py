@@ -23,6 +23,7 @@ from ingestion.demo_crm import truths
 from orchestration.cli import main
 from orchestration.lineage import raw_fields, read_edges
 from orchestration.manifest import load_manifest, mart_nodes
+from orchestration.reports_check import load_pages
 from orchestration.settings import Settings
 
 AS_OF = date(2026, 11, 15)
@@ -346,6 +347,17 @@ def test_every_published_column_traces_to_raw_crm_fields(
         "raw_demo_crm.fx_rates.usd_per_unit",
     } <= fields
     assert "raw_demo_crm.activities.activity_type" not in raw_fields(edges, "marts.deals", "amount")
+
+
+def test_every_report_query_column_traces_to_published_and_raw_fields(
+    published: duckdb.DuckDBPyConnection,
+) -> None:
+    edges = read_edges(published)
+    report_queries = {e.table for e in edges if e.table.startswith("reports.")}
+    pages = load_pages()
+    assert len(report_queries) == sum(len(page.queries) for page in pages)
+    fields = raw_fields(edges, "reports.executive:current_quarter", "bookings")
+    assert {"raw_demo_crm.deals.amount", "raw_demo_crm.pipeline_stages.is_won"} <= fields
 
 
 def test_lineage_command_prints_the_raw_fields(

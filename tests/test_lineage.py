@@ -19,6 +19,8 @@ from orchestration.lineage import (
     trace,
     write_edges,
 )
+from orchestration.report_lineage import report_lineage
+from orchestration.reports_check import load_pages
 
 STAGING_SQL = """
 with source as (select * from "wh"."raw_crm"."deals")
@@ -148,4 +150,32 @@ def test_dagster_column_lineage_points_at_the_dlt_and_dbt_asset_keys() -> None:
     assert set(lineage["marts.t"].deps_by_column["x"]) == {
         dg.TableColumnDep(asset_key=dg.AssetKey(["staging", "s"]), column_name="y"),
         dg.TableColumnDep(asset_key=dg.AssetKey(["staging", "s"]), column_name="deleted"),
+    }
+
+
+def test_report_query_columns_trace_through_inlined_queries_to_published_columns(
+    tmp_path: Path,
+) -> None:
+    pages_dir = tmp_path / "pages"
+    pages_dir.mkdir()
+    (pages_dir / "sales.md").write_text(
+        "# Sales\n\n"
+        "```sql won\nselect owner_id, amount from salespulse.deals\n"
+        "where deal_status = 'won'\n```\n\n"
+        "```sql by_rep\nselect owner_id, sum(amount) as bookings from ${won}\n"
+        "where owner_id = '${params.rep}' group by owner_id\n```\n"
+    )
+    pages = load_pages(pages_dir)
+    edges = report_lineage(pages, {"deals": ["deal_id", "owner_id", "amount", "deal_status"]})
+    hops = {
+        (e.upstream_table, e.upstream_column, e.kind)
+        for e in edges
+        if e.table == "reports.sales:by_rep"
+    }
+    assert ("marts.deals", "amount", "value") in hops
+    assert ("marts.deals", "deal_status", "filter") in hops  # the inlined query's filter
+    assert ("marts.deals", "owner_id", "filter") in hops  # the page's own filter
+    published = [Edge("marts.deals", "amount", "raw_crm.deals", "amount", "value", "")]
+    assert raw_fields([*edges, *published], "reports.sales:by_rep", "bookings") == {
+        "raw_crm.deals.amount"
     }

@@ -14,6 +14,7 @@ from orchestration.manifest import load_manifest
 from orchestration.partitions import as_of_partitions
 from orchestration.provenance import code_version
 from orchestration.publish import LOG_SCHEMA, Publication, publish
+from orchestration.report_lineage import cached_report_lineage
 from orchestration.settings import Settings
 
 CADENCE_TAG = "salespulse/cadence"
@@ -51,6 +52,9 @@ def build_publish_asset(
                 warehouse,
                 [f"{schema}.{name}" for schema, name in tables],
                 settings.lineage_cache_path,
+            )
+            edges += cached_report_lineage(
+                warehouse, settings.lineage_cache_path.with_name("report_lineage.json")
             )
             write_edges(warehouse, LOG_SCHEMA, edges)
             context.log.info(f"column lineage: {len(edges)} edges down to the raw CRM fields")
