@@ -34,6 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orchestration.reports_check import main as reports_check
 
         return reports_check(argv[2:])
+    if argv[:1] == ["bench"]:  # its own options: bench/ (beside the packages, not installed)
+        from orchestration.settings import PROJECT_ROOT
+
+        if str(PROJECT_ROOT) not in sys.path:
+            sys.path.insert(0, str(PROJECT_ROOT))
+        from bench.cli import main as bench
+
+        return bench(argv[1:])
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
     if args.command == "run":
@@ -44,10 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_files(settings, args)
     if args.command == "lineage":
         return lineage(settings, args.column, as_json=args.json)
-    if args.command == "bench":
-        from bench.cli import run as run_bench
-
-        return run_bench(args)
     return status(settings, as_json=args.json, limit=args.runs)
 
 
@@ -92,22 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     lineage_cmd.add_argument("column", help="TABLE.COLUMN of a published table, e.g. deals.amount")
     lineage_cmd.add_argument("--json", action="store_true", help="machine-readable output")
 
-    bench_cmd = commands.add_parser(
-        "bench", help="time the refresh stage by stage against a plain-DuckDB floor"
+    commands.add_parser(
+        "bench", help="time the refresh against a plain-DuckDB floor: `bench --help`"
     )
-    _bench_arguments(bench_cmd)
     return parser
-
-
-def _bench_arguments(parser: argparse.ArgumentParser) -> None:
-    """The benchmark's options (bench/ sits beside the packages, outside the install)."""
-    from orchestration.settings import PROJECT_ROOT
-
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    from bench.cli import add_arguments
-
-    add_arguments(parser)
 
 
 def _iso_date(text: str) -> date:
