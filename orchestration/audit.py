@@ -64,7 +64,17 @@ def tool_versions() -> dict[str, str]:
 def raw_load_ids(warehouse: duckdb.DuckDBPyConnection, raw_schema: str) -> dict[str, list[str]]:
     """The dlt load ids whose rows are in each raw table (merge loads keep several)."""
     out: dict[str, list[str]] = {}
+    landed_by_dlt = {
+        name
+        for (name,) in warehouse.execute(
+            "select table_name from information_schema.columns "
+            "where table_schema = ? and column_name = '_dlt_load_id'",
+            [raw_schema],
+        ).fetchall()
+    }
     for (table,) in _raw_tables(warehouse, raw_schema):
+        if table not in landed_by_dlt:
+            continue
         ids = warehouse.execute(
             f'select distinct _dlt_load_id from "{raw_schema}"."{table}" order by 1'
         ).fetchall()

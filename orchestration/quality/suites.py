@@ -65,7 +65,7 @@ class TableSuite:
     row_id: tuple[str, ...]
     expectations: tuple[Expect, ...]
     track_volume: bool = False
-    source: str | None = None
+    source: str = "demo_crm"
     """For the raw layer: the CRM source whose raw table this is."""
 
     @property
@@ -77,7 +77,7 @@ class TableSuite:
     @property
     def asset_key(self) -> dg.AssetKey:
         if self.layer == "raw":
-            return dg.AssetKey([str(self.source), self.table])
+            return dg.AssetKey([self.source, self.table])
         return dg.AssetKey([self.schema, self.table])
 
     @property
