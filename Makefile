@@ -8,7 +8,7 @@ UV     := $(BIN)/uv
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup demo test lint dev manifest lock clean
+.PHONY: setup demo test lint dev manifest lock clean spark-setup test-spark spark-lock
 
 setup: $(VENV)/.installed manifest
 
@@ -47,3 +47,27 @@ lock: $(VENV)/.installed
 
 clean:
 	rm -rf data published .dagster dbt_project/target dbt_project/logs
+
+# The same dbt project on a local Spark session (dbt-spark, method: session; needs Java 17+).
+# A separate venv, so the main install stays lean: make spark-setup; make test-spark.
+SPARK_VENV := .venv-spark
+SPARK_BIN  := $(SPARK_VENV)/bin
+
+spark-setup: $(SPARK_VENV)/.installed
+
+$(SPARK_VENV)/.installed: requirements-spark.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "SalesPulse needs Python 3.11, found " + sys.version'
+	@java -version >/dev/null 2>&1 || { echo "spark-setup: Spark needs Java 17+ (apt-get install openjdk-17-jre-headless)"; exit 1; }
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(SPARK_BIN)/uv pip sync --quiet --python $(SPARK_BIN)/python requirements-spark.lock
+	$(SPARK_BIN)/uv pip install --quiet --python $(SPARK_BIN)/python --no-deps -e .
+	touch $@
+
+# Builds the demo CRM on Spark and on DuckDB from the same Parquet and compares every mart.
+test-spark: spark-setup
+	$(SPARK_BIN)/pytest -m spark tests/test_spark_parity.py
+
+# Re-resolve the Spark lock (the main lock plus dbt-spark[session] and pyspark).
+spark-lock: $(VENV)/.installed
+	$(UV) pip compile --quiet pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements-spark.lock

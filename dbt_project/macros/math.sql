@@ -6,9 +6,18 @@
     (cast({{ numerator }} as {{ salespulse.type_double() }}) / nullif(cast({{ denominator }} as {{ salespulse.type_double() }}), 0))
 {%- endmacro %}
 
-{# Fractional days from the earlier timestamp to the later one (later - earlier). #}
+{#
+    Fractional days from the earlier timestamp to the later one (later - earlier), a double.
+    (Not `seconds / 86400.0`: Spark divides an integer by a decimal literal in decimal
+    arithmetic and keeps 7 places, DuckDB in double.)
+#}
 {% macro days_between(earlier_ts, later_ts) -%}
-    ({{ dbt.datediff(earlier_ts, later_ts, 'second') }} / 86400.0)
+    (cast({{ dbt.datediff(earlier_ts, later_ts, 'second') }} as {{ salespulse.type_double() }}) / 86400)
+{%- endmacro %}
+
+{# A whole-number percentage (65) as a fraction (0.65), a double on every engine. #}
+{% macro pct_to_fraction(expr) -%}
+    (cast({{ expr }} as {{ salespulse.type_double() }}) / 100)
 {%- endmacro %}
 
 {# Continuous percentile (linear interpolation) of an expression within a group. #}
@@ -55,6 +64,17 @@
 {%- endmacro %}
 
 {#
+    A double (money times a ratio, or money over a count) to money. The double is fixed to
+    6 decimal places first, then that decimal is rounded half away from zero to the cent:
+    engines round a double's binary value differently at a half cent (Spark rounds its
+    shortest decimal form, 40755.965 -> .97; DuckDB the binary value, -> .96), never a
+    6-place decimal. Exact for amounts under 10^9 (the double's error stays below 10^-7).
+#}
+{% macro double_to_money(expr) -%}
+    {{ salespulse.to_money('cast(' ~ expr ~ ' as decimal(38, 6))') }}
+{%- endmacro %}
+
+{#
     Double precision. (dbt.type_float() is a 4-byte REAL on DuckDB: too coarse for
     exchange rates and ratios.)
 #}
@@ -85,8 +105,11 @@
 {#
     Convert money with an exchange-rate factor, exactly: the factor is fixed to 10 decimal
     places and the product computed in decimal arithmetic, then rounded half away from zero
-    to the cent. (A double product would round 131518.205 down to ...20.)
+    to the cent. (A double product would round 131518.205 down to ...20.) The factor is a
+    decimal(19, 10): the product decimal(18, 2) x decimal(19, 10) keeps all 12 places on
+    Spark (its result precision 38 is the cap; a wider factor makes Spark drop places) and
+    gets DuckDB's 38-digit result.
 #}
 {% macro convert_money(amount_expr, factor_expr) -%}
-    {{ salespulse.to_money('cast(' ~ amount_expr ~ ' as ' ~ salespulse.type_money() ~ ') * cast(' ~ factor_expr ~ ' as decimal(28, 10))') }}
+    {{ salespulse.to_money('cast(' ~ amount_expr ~ ' as ' ~ salespulse.type_money() ~ ') * cast(' ~ factor_expr ~ ' as decimal(19, 10))') }}
 {%- endmacro %}

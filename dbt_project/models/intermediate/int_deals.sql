@@ -185,8 +185,8 @@ final as (
         {{ salespulse.convert_money('enriched.amount_local', 'fx.to_reporting_factor') }} as amount,
         '{{ var("reporting_currency") }}' as reporting_currency_code,
         -- probabilities, always on a 0-1 scale
-        enriched.stage_probability_pct_as_of / 100.0 as stage_probability,
-        enriched.probability_pct / 100.0 as crm_probability,
+        {{ salespulse.pct_to_fraction("enriched.stage_probability_pct_as_of") }} as stage_probability,
+        {{ salespulse.pct_to_fraction("enriched.probability_pct") }} as crm_probability,
         -- dates and timestamps
         enriched.first_contact_at,
         enriched.created_at,

@@ -41,7 +41,7 @@ dated as (
         visits.entry_of_stage,
         visits.is_closed_stage,
         visits.is_won_stage,
-        stages.stage_probability_pct / 100.0 as stage_probability,
+        {{ salespulse.pct_to_fraction("stages.stage_probability_pct") }} as stage_probability,
         visits.entered_at,
         visits.exited_at,
         {{ salespulse.local_date('visits.entered_at') }} as valid_from_date,

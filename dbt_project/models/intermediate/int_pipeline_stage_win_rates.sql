@@ -125,7 +125,7 @@ spine as (
         stages.stage_id,
         stages.stage_name,
         stages.stage_order,
-        stages.stage_probability_pct / 100.0 as stage_probability
+        {{ salespulse.pct_to_fraction("stages.stage_probability_pct") }} as stage_probability
 
     from reference_quarters
     cross join stages

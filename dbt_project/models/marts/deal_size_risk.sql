@@ -79,7 +79,7 @@ final as (
         -- money
         amount,
         baseline_won_deals,
-        {{ salespulse.to_money(salespulse.safe_divide('baseline_won_amount', 'baseline_won_deals')) }} as segment_average_won_deal_value,
+        {{ salespulse.double_to_money(salespulse.safe_divide('baseline_won_amount', 'baseline_won_deals')) }} as segment_average_won_deal_value,
         {{ salespulse.safe_divide('amount * baseline_won_deals', 'baseline_won_amount') }} as deal_size_ratio,
         -- flags
         case

@@ -58,8 +58,8 @@ open_at_start as (
         deals.deal_status,
         deals.closed_date,
         deals.amount,
-        {{ salespulse.to_money('deals.amount * win_rates.forecast_probability') }} as weighted_amount_historical,
-        {{ salespulse.to_money('deals.amount * spells.stage_probability') }} as weighted_amount_stage
+        {{ salespulse.double_to_money('deals.amount * win_rates.forecast_probability') }} as weighted_amount_historical,
+        {{ salespulse.double_to_money('deals.amount * spells.stage_probability') }} as weighted_amount_stage
 
     from periods
     inner join spells

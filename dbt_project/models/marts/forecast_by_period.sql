@@ -129,8 +129,8 @@ open_deals as (
         deals.owner_id,
         deals.expected_close_date,
         deals.amount,
-        {{ salespulse.to_money('deals.amount * win_rates.forecast_probability') }} as weighted_amount_historical,
-        {{ salespulse.to_money('deals.amount * deals.crm_probability') }} as weighted_amount_crm
+        {{ salespulse.double_to_money('deals.amount * win_rates.forecast_probability') }} as weighted_amount_historical,
+        {{ salespulse.double_to_money('deals.amount * deals.crm_probability') }} as weighted_amount_crm
 
     from deals
     left join win_rates

@@ -97,7 +97,7 @@ final as (
         deals.currency_code,
         deals.amount_local,
         {{ salespulse.convert_money('deals.amount_local', 'fx_as_of.to_reporting_factor') }} as amount,
-        {{ salespulse.to_money('deals.amount_local * fx_as_of.to_reporting_factor * snapshots.stage_probability') }} as weighted_amount,
+        {{ salespulse.double_to_money('deals.amount_local * fx_as_of.to_reporting_factor * snapshots.stage_probability') }} as weighted_amount,
         -- flags
         (deals.created_date >= snapshots.week_start) as is_created_in_week,
         (snapshots.entry_of_stage > 1) as is_stage_reentry,

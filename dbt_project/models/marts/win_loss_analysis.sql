@@ -174,7 +174,7 @@ final as (
             then {{ salespulse.safe_divide('deals_lost', 'deals_won + deals_lost') }}
         end as loss_rate,
         {{ salespulse.safe_divide('deals_lost', 'quarter_deals_lost') }} as loss_share,
-        {{ salespulse.to_money(salespulse.safe_divide('won_amount', 'won_deals_with_amount')) }} as average_won_deal_value,
+        {{ salespulse.double_to_money(salespulse.safe_divide('won_amount', 'won_deals_with_amount')) }} as average_won_deal_value,
         -- flags
         is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
