@@ -1,0 +1,76 @@
+"""``python -m bench`` / ``salespulse bench``: the benchmark's command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from bench import SIZES
+
+
+def size_arg(text: str) -> tuple[str, int]:
+    """S, M, L, or a number of deals."""
+    if text.upper() in SIZES:
+        return text.upper(), SIZES[text.upper()]
+    try:
+        deals = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected S, M, L or a number of deals, got {text!r}"
+        ) from None
+    if deals < 100:
+        raise argparse.ArgumentTypeError("at least 100 deals")
+    return str(deals), deals
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument(
+        "--size", type=size_arg, default=("S", SIZES["S"]),
+        help="S (10k deals), M (1M), L (10M) or a number of deals (default S)",
+    )  # fmt: skip
+    parser.add_argument("--json", type=Path, help="write the results as JSON to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the work dir (homes, Parquet)")
+    parser.add_argument("--as-of", type=date.fromisoformat, help="as-of date (default 2026-11-15)")
+    parser.add_argument(
+        "--baseline", action=argparse.BooleanOptionalAction, default=None,
+        help="also run the refresh at 10k deals to estimate each stage's fixed cost "
+        "(default: on above 10k deals)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-parse-probe", action="store_true",
+        help="skip timing imports, definitions load and dbt parse on their own",
+    )  # fmt: skip
+    parser.add_argument(
+        "--next-week", action="store_true",
+        help="then run the refresh again in the same home as of a week earlier (the steady "
+        "state: a new as-of date, lineage cached, dlt state kept)",
+    )  # fmt: skip
+    parser.add_argument("--workdir", type=Path, help="work here instead of a temp dir")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = add_arguments(
+        argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    )
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    from bench.runner import DEFAULT_AS_OF, run_bench
+
+    label, deals = args.size
+    result = run_bench(
+        label,
+        deals,
+        as_of=args.as_of or DEFAULT_AS_OF,
+        json_path=args.json,
+        keep=args.keep,
+        small_baseline=args.baseline,
+        parse_probe=not args.no_parse_probe,
+        next_week=args.next_week,
+        workdir=args.workdir,
+    )
+    return 0 if result["refresh"]["returncode"] == 0 else 1
