@@ -320,7 +320,17 @@ def lineage(settings: Settings, target: str, *, as_json: bool) -> int:
         return 1
     with duckdb.connect(str(settings.published_path), read_only=True) as con:
         edges = read_edges(con, LINEAGE_TABLE)
-    hops = trace(edges, table, column)
+        published_column = con.execute(
+            "select count(*) from information_schema.columns "
+            "where table_name = ? and column_name = ?",
+            [table.split(".", 1)[1], column],
+        ).fetchone()[0]
+    known = (
+        published_column
+        if table.startswith("marts.")
+        else any(e.table == table and e.column == column for e in edges)
+    )
+    hops = trace(edges, table, column) if known else []
     if not hops:
         print(f"salespulse: no lineage for {table}.{column}", file=sys.stderr)
         return 1
