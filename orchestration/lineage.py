@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -302,12 +302,28 @@ def published_lineage(
 ) -> list[Edge]:
     """Edges for every column of ``tables``; reuses ``cache_path`` when the code is unchanged."""
     key = code_fingerprint(manifest) + ":" + ",".join(sorted(tables))
-    if cache_path.exists():
-        cached = json.loads(cache_path.read_text())
-        if cached.get("key") == key:
-            return [Edge(**edge) for edge in cached["edges"]]
-    edges = ProjectLineage(manifest, warehouse_schema(con)).trace_tables(tables)
-    unique = sorted(set(edges), key=lambda e: tuple(asdict(e).values()))
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache_path.write_text(json.dumps({"key": key, "edges": [asdict(e) for e in unique]}))
-    return unique
+    return cached_edges(
+        cache_path,
+        key,
+        lambda: ProjectLineage(manifest, warehouse_schema(con)).trace_tables(tables),
+    )
+
+
+def cached_edges(cache_path: Path, key: str, compute: Callable[[], list[Edge]]) -> list[Edge]:
+    """The edges cached at ``cache_path`` under ``key``, else ``compute()``'s (then cached)."""
+    edges = load_cached_edges(cache_path, key)
+    if edges is None:
+        edges = sorted(set(compute()), key=lambda e: tuple(asdict(e).values()))
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        cache_path.write_text(json.dumps({"key": key, "edges": [asdict(e) for e in edges]}))
+    return edges
+
+
+def load_cached_edges(cache_path: Path, key: str | None = None) -> list[Edge] | None:
+    """The cached edges (under ``key``, when given), or None."""
+    if not cache_path.exists():
+        return None
+    cached = json.loads(cache_path.read_text())
+    if key is not None and cached.get("key") != key:
+        return None
+    return [Edge(**edge) for edge in cached["edges"]]

@@ -19,14 +19,13 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
 
-from orchestration.lineage import DIALECT, Edge, ProjectLineage, Schema
+from orchestration.lineage import DIALECT, Edge, ProjectLineage, Schema, cached_edges
 from orchestration.reports_check import REFERENCE, Page, _classify, _strip, load_pages
 
 REPORT_SCHEMA = "reports"
@@ -94,8 +93,19 @@ def report_lineage(
     return ProjectLineage(manifest, schema).trace_tables(tables)
 
 
-def lineage_for_published_pages(con: Any, pages: Sequence[Page] | None = None) -> list[Edge]:
-    """Report edges for the repository's pages over the marts in ``con`` (the warehouse)."""
+def cached_report_lineage(con: Any, cache_path: Path) -> list[Edge]:
+    """Report edges for the repository's pages, recomputed only when a page or a mart's
+    columns change."""
+    pages = load_pages()
+    columns = _published_columns(con)
+    key = hashlib.sha256(
+        json.dumps([[p.rel, p.path.read_text()] for p in pages] + sorted(columns.items())).encode()
+    ).hexdigest()
+    return cached_edges(cache_path, key, lambda: report_lineage(pages, columns))
+
+
+def _published_columns(con: Any) -> dict[str, list[str]]:
+    """Published table -> its columns: the marts, plus the publication tables."""
     columns: dict[str, list[str]] = {}
     for table, column in con.execute(
         "select table_name, column_name from information_schema.columns "
@@ -107,33 +117,7 @@ def lineage_for_published_pages(con: Any, pages: Sequence[Page] | None = None) -
         columns.setdefault(
             table, ["run_id", "as_of_date", "cadence", "code_version", "published_at", "tables"]
         )
-    return report_lineage(load_pages() if pages is None else pages, columns)
-
-
-def cached_report_lineage(con: Any, cache_path: Path) -> list[Edge]:
-    """``lineage_for_published_pages``, recomputed only when a page or a mart's columns
-    change."""
-    pages = load_pages()
-    columns = con.execute(
-        "select table_name, column_name from information_schema.columns "
-        "where table_schema = ? order by 1, ordinal_position",
-        [PUBLISHED_SCHEMA],
-    ).fetchall()
-    key = hashlib.sha256(
-        json.dumps(
-            [[p.rel, p.path.read_text()] for p in pages] + [list(c) for c in columns]
-        ).encode()
-    ).hexdigest()
-    if cache_path.exists():
-        cached = json.loads(cache_path.read_text())
-        if cached.get("key") == key:
-            return [Edge(**edge) for edge in cached["edges"]]
-    edges = sorted(
-        set(lineage_for_published_pages(con, pages)), key=lambda e: tuple(asdict(e).values())
-    )
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    cache_path.write_text(json.dumps({"key": key, "edges": [asdict(e) for e in edges]}))
-    return edges
+    return columns
 
 
 def _point_at_published(sql: str) -> str:

@@ -17,7 +17,7 @@ from dagster_dbt import (
 )
 
 from orchestration.defs import WAREHOUSE_POOL
-from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge
+from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge, load_cached_edges
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_CRM_SOURCE, Settings
@@ -143,9 +143,7 @@ def table_asset_key(table: str) -> dg.AssetKey:
 
 def cached_lineage(settings: Settings) -> list[Edge]:
     """The lineage the last publication computed, if any (the UI shows it once there is one)."""
-    if not settings.lineage_cache_path.exists():
-        return []
-    return [Edge(**edge) for edge in json.loads(settings.lineage_cache_path.read_text())["edges"]]
+    return load_cached_edges(settings.lineage_cache_path) or []
 
 
 def mart_asset_keys(manifest_path: Path) -> list[dg.AssetKey]:
