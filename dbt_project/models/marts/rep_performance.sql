@@ -185,21 +185,72 @@ open_visits as (
 
 ),
 
+-- A deal is open at a point when one of its open-stage visits covers it (entered before the
+-- point, not exited before it; a deal is in one stage at a time, so visits of a deal never
+-- overlap). Each visit adds its deal to its owner's pipeline when entered and removes it
+-- when exited; the pipeline at a point is the running sum of the changes before it. The
+-- points ride in the same ordered stream (sorted before changes at the same instant), so
+-- this is one sort per owner instead of a range join of every period with every visit.
+pipeline_changes as (
+
+    select owner_id as user_id, entered_at as changed_at, 1 as is_change,
+        1 as deal_change, amount as amount_change,
+        cast(null as {{ dbt.type_string() }}) as period_type, cast(null as date) as period_start
+    from open_visits
+
+    union all
+
+    select owner_id, exited_at, 1, -1, -amount, null, null
+    from open_visits
+    where exited_at is not null
+
+    union all
+
+    select user_id, end_point, 0, 0, null, period_type, period_start
+    from points
+
+),
+
+pipeline_running as (
+
+    select
+        is_change,
+        user_id,
+        period_type,
+        period_start,
+        sum(deal_change) over (
+            partition by user_id order by changed_at, is_change
+            rows between unbounded preceding and current row
+        ) as open_deals,
+        sum(amount_change) over (
+            partition by user_id order by changed_at, is_change
+            rows between unbounded preceding and current row
+        ) as open_pipeline
+
+    from pipeline_changes
+
+),
+
 pipeline_at_end as (
 
     select
-        points.user_id,
-        points.period_type,
-        points.period_start,
-        count(distinct open_visits.deal_id) as open_deals,
-        sum(open_visits.amount) as open_pipeline
+        user_id,
+        period_type,
+        period_start,
+        cast(open_deals as {{ dbt.type_bigint() }}) as open_deals,
+        open_pipeline
 
-    from points
-    inner join open_visits
-        on points.user_id = open_visits.owner_id
-        and open_visits.entered_at < points.end_point
-        and (open_visits.exited_at is null or open_visits.exited_at >= points.end_point)
-    group by points.user_id, points.period_type, points.period_start
+    from pipeline_running
+    where is_change = 0
+
+),
+
+-- coverage: the pipeline open at the period's measuring point and expected to close in the
+-- period; each visit is matched to the one period of each type containing its expected
+-- close date (an equi-join, not a range join)
+open_visits_by_close_period as (
+
+    {{ salespulse.by_period('open_visits', 'expected_close_date') }}
 
 ),
 
@@ -212,12 +263,12 @@ pipeline_for_period as (
         sum(open_visits.amount) as pipeline_expected_to_close
 
     from points
-    inner join open_visits
+    inner join open_visits_by_close_period as open_visits
         on points.user_id = open_visits.owner_id
+        and points.period_type = open_visits.period_type
+        and points.period_start = open_visits.period_start
         and open_visits.entered_at < points.coverage_point
         and (open_visits.exited_at is null or open_visits.exited_at >= points.coverage_point)
-        and open_visits.expected_close_date >= points.period_start
-        and open_visits.expected_close_date < points.period_end
     group by points.user_id, points.period_type, points.period_start
 
 ),
