@@ -28,6 +28,25 @@ deal_outcomes as (
 
 -- per deal and stage: did the deal ever go further than this stage (a later open stage
 -- or won), and did it end up won
+-- whether the deal moved on after a visit: a later visit to the won stage, or to an open
+-- stage further along the pipeline (one ordered pass over each deal's visits)
+visits_with_later as (
+
+    select
+        all_visits.*,
+        max(case when all_visits.is_won_stage then 1 else 0 end) over (
+            partition by all_visits.deal_id order by all_visits.visit_number
+            rows between 1 following and unbounded following
+        ) as is_won_later,
+        max(case when not all_visits.is_closed_stage then all_visits.stage_order end) over (
+            partition by all_visits.deal_id order by all_visits.visit_number
+            rows between 1 following and unbounded following
+        ) as furthest_open_stage_order_later
+
+    from {{ ref('stage_visits') }} as all_visits
+
+),
+
 deal_stage_reach as (
 
     select
@@ -35,18 +54,16 @@ deal_stage_reach as (
         visits.stage_id,
         visits.deal_id,
         max(case
-                when later.is_won_stage then 1
-                when not later.is_closed_stage and later.stage_order > visits.stage_order then 1
+                when visits.is_won_later = 1 then 1
+                when visits.furthest_open_stage_order_later > visits.stage_order then 1
                 else 0
             end) as advanced,
         max(case when deal_outcomes.deal_status = 'won' then 1 else 0 end) as won
 
-    from visits
+    from visits_with_later as visits
     inner join deal_outcomes
         on visits.deal_id = deal_outcomes.deal_id
-    left join {{ ref('stage_visits') }} as later
-        on visits.deal_id = later.deal_id
-        and later.visit_number > visits.visit_number
+    where not visits.is_closed_stage
     group by visits.pipeline_id, visits.stage_id, visits.deal_id
 
 ),
