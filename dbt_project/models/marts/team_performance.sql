@@ -14,9 +14,48 @@ events as (
 
 ),
 
-events_by_period as (
+-- additive measures per team and day first (a team has a few dozen events a day), so the
+-- fan-out to four period types moves team-days, not events; the median cycle needs the
+-- won deals themselves and fans them out apart
+team_days as (
 
-    {{ salespulse.by_period('events', 'event_date') }}
+    select
+        team_id,
+        event_date,
+        sum(case when event_type = 'won' then 1 else 0 end) as deals_won,
+        sum(case when event_type = 'lost' then 1 else 0 end) as deals_lost,
+        sum(case when event_type = 'won' then amount end) as bookings,
+        sum(case when event_type = 'won' and amount is not null then 1 else 0 end) as won_deals_with_amount,
+        sum(case when event_type = 'lost' then amount end) as lost_amount,
+        sum(case when event_type = 'won' then sales_cycle_seconds end) as won_cycle_seconds,
+        sum(case when event_type = 'quota' then amount end) as quota,
+        sum(case when event_type = 'deal_created' then 1 else 0 end) as opportunities_created,
+        sum(case when event_type = 'lead_created' then 1 else 0 end) as leads_created,
+        sum(case when event_type = 'call' then 1 else 0 end) as calls,
+        sum(case when event_type = 'meeting' then 1 else 0 end) as meetings,
+        sum(case when event_type = 'email' then 1 else 0 end) as emails,
+        sum(case when event_type = 'demo' then 1 else 0 end) as demos
+
+    from events
+    group by team_id, event_date
+
+),
+
+team_days_by_period as (
+
+    {{ salespulse.by_period('team_days', 'event_date') }}
+
+),
+
+won_cycles as (
+
+    select team_id, event_date, sales_cycle_days from events where event_type = 'won'
+
+),
+
+won_cycles_by_period as (
+
+    {{ salespulse.by_period('won_cycles', 'event_date') }}
 
 ),
 
@@ -63,22 +102,36 @@ sums as (
         {{ team_expr }} as team_id,
         period_type,
         period_start,
-        sum(case when event_type = 'won' then 1 else 0 end) as deals_won,
-        sum(case when event_type = 'lost' then 1 else 0 end) as deals_lost,
-        sum(case when event_type = 'won' then amount end) as bookings,
-        sum(case when event_type = 'won' and amount is not null then 1 else 0 end) as won_deals_with_amount,
-        sum(case when event_type = 'lost' then amount end) as lost_amount,
-        sum(case when event_type = 'won' then sales_cycle_seconds end) as won_cycle_seconds,
-        {{ salespulse.median("case when event_type = 'won' then sales_cycle_days end") }} as median_cycle_days,
-        sum(case when event_type = 'quota' then amount end) as quota,
-        sum(case when event_type = 'deal_created' then 1 else 0 end) as opportunities_created,
-        sum(case when event_type = 'lead_created' then 1 else 0 end) as leads_created,
-        sum(case when event_type = 'call' then 1 else 0 end) as calls,
-        sum(case when event_type = 'meeting' then 1 else 0 end) as meetings,
-        sum(case when event_type = 'email' then 1 else 0 end) as emails,
-        sum(case when event_type = 'demo' then 1 else 0 end) as demos
+        sum(deals_won) as deals_won,
+        sum(deals_lost) as deals_lost,
+        sum(bookings) as bookings,
+        sum(won_deals_with_amount) as won_deals_with_amount,
+        sum(lost_amount) as lost_amount,
+        sum(won_cycle_seconds) as won_cycle_seconds,
+        sum(quota) as quota,
+        sum(opportunities_created) as opportunities_created,
+        sum(leads_created) as leads_created,
+        sum(calls) as calls,
+        sum(meetings) as meetings,
+        sum(emails) as emails,
+        sum(demos) as demos
 
-    from events_by_period
+    from team_days_by_period
+    group by {{ team_expr }}, period_type, period_start
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+cycle_medians as (
+    {% for scope, team_expr in scopes %}
+    select
+        '{{ scope }}' as scope,
+        {{ team_expr }} as team_id,
+        period_type,
+        period_start,
+        {{ salespulse.median('sales_cycle_days') }} as median_cycle_days
+
+    from won_cycles_by_period
     group by {{ team_expr }}, period_type, period_start
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -119,7 +172,7 @@ measures as (
         coalesce(sums.lost_amount, 0) as lost_amount,
         coalesce(sums.won_deals_with_amount, 0) as won_deals_with_amount,
         sums.won_cycle_seconds,
-        sums.median_cycle_days,
+        cycle_medians.median_cycle_days,
         coalesce(sums.opportunities_created, 0) as opportunities_created,
         coalesce(sums.leads_created, 0) as leads_created,
         coalesce(sums.calls, 0) as calls,
@@ -138,6 +191,11 @@ measures as (
         and coalesce(spine.team_id, '') = coalesce(sums.team_id, '')
         and spine.period_type = sums.period_type
         and spine.period_start = sums.period_start
+    left join cycle_medians
+        on spine.scope = cycle_medians.scope
+        and coalesce(spine.team_id, '') = coalesce(cycle_medians.team_id, '')
+        and spine.period_type = cycle_medians.period_type
+        and spine.period_start = cycle_medians.period_start
     left join rep_counts
         on spine.scope = rep_counts.scope
         and coalesce(spine.team_id, '') = coalesce(rep_counts.team_id, '')
