@@ -1,5 +1,9 @@
 """Peak resident memory of this process and all its children (dbt runs as a subprocess of
-the refresh, which runs as a subprocess of the benchmark), sampled in a thread."""
+the refresh, which runs as a subprocess of the benchmark), sampled in a thread.
+
+The benchmark's own process holds what it generated for the floor; a stage that runs in a
+subprocess (the refresh, the reports check) is measured over the children only, so its
+peak is the refresh's, not the refresh's plus the benchmark's."""
 
 from __future__ import annotations
 
@@ -9,19 +13,20 @@ import time
 import psutil
 
 
-def tree_rss(root: psutil.Process) -> int:
-    """Bytes resident in ``root`` and every descendant right now."""
-    total = 0
+def _rss(proc: psutil.Process) -> int:
     try:
-        procs = [root, *root.children(recursive=True)]
+        return proc.memory_info().rss
     except psutil.Error:
         return 0
-    for proc in procs:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            continue
-    return total
+
+
+def tree_rss(root: psutil.Process) -> tuple[int, int]:
+    """Bytes resident right now in ``root`` itself and in all its descendants."""
+    try:
+        children = root.children(recursive=True)
+    except psutil.Error:
+        return 0, 0
+    return _rss(root), sum(_rss(child) for child in children)
 
 
 class RssSampler:
@@ -29,7 +34,7 @@ class RssSampler:
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, int]] = []  # time, own RSS, children's RSS
         self._root = psutil.Process()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
@@ -44,14 +49,17 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append((time.time(), tree_rss(self._root)))
+            self.samples.append((time.time(), *tree_rss(self._root)))
             self._stop.wait(self.interval)
 
-    def peak_mb(self, start: float | None = None, end: float | None = None) -> float | None:
-        """Peak RSS (MB) over the samples between ``start`` and ``end`` (epoch seconds)."""
+    def peak_mb(
+        self, start: float | None = None, end: float | None = None, children_only: bool = False
+    ) -> float | None:
+        """Peak RSS (MB) over the samples between ``start`` and ``end`` (epoch seconds), of
+        the whole tree or (``children_only``) of the subprocesses alone."""
         values = [
-            rss
-            for t, rss in list(self.samples)
+            children if children_only else own + children
+            for t, own, children in list(self.samples)
             if (start is None or t >= start) and (end is None or t <= end)
         ]
         return max(values) / 2**20 if values else None

@@ -109,16 +109,23 @@ class Settings:
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         }
 
-    def dbt_vars(self, as_of_date: str) -> dict[str, str | int]:
-        """The dbt vars of a run computed as of ``as_of_date`` (YYYY-MM-DD)."""
+    def dbt_vars(self) -> dict[str, str | int]:
+        """The dbt vars of every run of this deployment. The as-of date is not among them
+        (see ``dbt_as_of_env``): dbt re-parses the whole project when a var changes."""
         return {
-            "as_of_date": as_of_date,
             "reporting_timezone": self.timezone,
             "reporting_currency": self.reporting_currency,
             "history_start_date": self.history_start,
             "fiscal_year_start_month": self.fiscal_year_start_month,
             "crm_source": self.crm_source,
         }
+
+    @staticmethod
+    def dbt_as_of_env(as_of_date: str) -> dict[str, str]:
+        """How a run tells dbt its as-of date (YYYY-MM-DD): the environment variable the
+        ``as_of_date_value`` macro reads when the var is not set. Only the files that read
+        it are re-parsed when it changes, so a new week costs a partial parse."""
+        return {"SALESPULSE_AS_OF_DATE": as_of_date}
 
     @property
     def raw_dataset(self) -> str:

@@ -1,15 +1,24 @@
 {#
     The reference date of every KPI. Models never read the wall clock: they take the
     `as_of_date` var (the schedule's date), so rerunning an old date reproduces it.
+
+    The var wins; without it the date comes from the environment variable
+    SALESPULSE_AS_OF_DATE, which is how the scheduled refresh passes it: dbt re-parses the
+    whole project whenever a `--vars` value changes, but only the files that read a changed
+    environment variable, so a new week's date costs a partial parse (docs/performance.md).
 #}
 
 {% macro as_of_date_value() -%}
     {%- set raw = var('as_of_date', none) -%}
     {%- if raw is none or raw == '' -%}
+        {%- set raw = env_var('SALESPULSE_AS_OF_DATE', '') -%}
+    {%- endif -%}
+    {%- if raw is none or raw == '' -%}
         {%- if execute -%}
             {{ exceptions.raise_compiler_error(
-                "The var 'as_of_date' is required (YYYY-MM-DD), e.g. "
-                ~ "dbt build --vars '{as_of_date: 2026-11-22}'. Models never read the wall clock."
+                "The as-of date is required (YYYY-MM-DD): the var 'as_of_date', e.g. "
+                ~ "dbt build --vars '{as_of_date: 2026-11-22}', or the environment variable "
+                ~ "SALESPULSE_AS_OF_DATE. Models never read the wall clock."
             ) }}
         {%- endif -%}
         {{ return(modules.datetime.date(1970, 1, 1)) }}

@@ -17,8 +17,10 @@ from dagster_dbt import (
 )
 
 from orchestration.defs import WAREHOUSE_POOL
+from orchestration.environment import scoped_environment
 from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge, load_cached_edges
 from orchestration.manifest import load_manifest, mart_nodes
+from orchestration.memory import release_unused_memory
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_CRM_SOURCE, Settings
 
@@ -168,13 +170,24 @@ def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefini
         context: dg.AssetExecutionContext, dbt: DbtCliResource
     ) -> Iterator[Any]:
         """Build (run and test) the dbt models as of the partition date."""
-        dbt_vars = settings.dbt_vars(context.partition_key)
-        yield from dbt.cli(
-            # unit tests pin logic, not data: CI runs them (dbt's advice: not in production);
-            # they cost 15-40 s of every refresh (docs/performance.md)
-            ["build", "--exclude", "resource_type:unit_test", "--vars", json.dumps(dbt_vars)],
-            context=context,
-            target_path=settings.dbt_target_dir,
-        ).stream()
+        # ingestion and the checks ran in this process: give their freed memory back
+        # before dbt's subprocess, the run's largest user of memory, starts
+        before, after = release_unused_memory()
+        context.log.info(f"released {(before - after) / 2**20:,.0f} MB before dbt")
+        with scoped_environment(settings.dbt_as_of_env(context.partition_key)):
+            invocation = dbt.cli(
+                # unit tests pin logic, not data: CI runs them (dbt's advice: not in
+                # production); they cost 15-40 s of every refresh (docs/performance.md)
+                [
+                    "build",
+                    "--exclude",
+                    "resource_type:unit_test",
+                    "--vars",
+                    json.dumps(settings.dbt_vars()),
+                ],
+                context=context,
+                target_path=settings.dbt_target_dir,
+            )
+        yield from invocation.stream()
 
     return salespulse_dbt_models
