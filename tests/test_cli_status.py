@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -46,3 +49,21 @@ def test_status_of_nothing_published(tmp_path: Path) -> None:
         "path": str(tmp_path / "none.duckdb"),
         "published": False,
     }
+
+
+def test_the_command_exits_with_main_s_code_and_flushed_output(tmp_path: Path) -> None:
+    """`entry()` skips the interpreter's teardown (os._exit): output piped to another
+    process must still arrive whole, and the exit code must be main()'s."""
+    env = {**os.environ, "SALESPULSE_HOME": str(tmp_path)}
+    ok = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "status"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[-1].startswith("published: nothing yet at ")
+    bad = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--as-of", "2999-01-01"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "--as-of must be a complete day" in bad.stderr
