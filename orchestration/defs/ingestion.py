@@ -32,6 +32,8 @@ class DemoCrm(dg.ConfigurableResource):
     size: int = 10_000
     seed: int = 42
     mess_rate: float = 0.02
+    # load only what changed since the last extract (merge); False reloads everything
+    incremental: bool = True
 
     def source_config(self, as_of: date) -> DemoCrmConfig:
         return DemoCrmConfig(size=self.size, seed=self.seed, mess_rate=self.mess_rate, as_of=as_of)
@@ -86,10 +88,14 @@ def _demo_crm_assets(settings: Settings) -> dg.AssetsDefinition:
     def demo_crm_tables(
         context: dg.AssetExecutionContext, dlt: DagsterDltResource, demo_crm: DemoCrm
     ) -> Iterator[dg.MaterializeResult]:
-        """Extract the demo CRM as it stood on the as-of date and land it with dlt."""
+        """Extract the demo CRM as it stood on the as-of date and land it with dlt: in full
+        the first time, then what changed since the previous extract (merged)."""
         as_of = date.fromisoformat(context.partition_key)
-        source = demo_crm_source(demo_crm.source_config(as_of))
-        yield from dlt.run(context=context, dlt_source=source)
+        # a fresh handle on the pipeline makes it the active one, so the source reads its
+        # state (the previous extract) from it
+        pipeline = crm_pipeline(settings)
+        source = demo_crm_source(demo_crm.source_config(as_of), incremental=demo_crm.incremental)
+        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
 
     return demo_crm_tables
 
