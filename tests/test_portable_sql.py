@@ -123,6 +123,8 @@ DISPATCHED_ON_DUCKDB: dict[type[exp.Expression] | str, str] = {
     exp.GenerateSeries: "dbt.generate_series (duckdb__generate_series, via dbt.date_spine)",
     exp.PercentileCont: "salespulse.percentile_cont (duckdb__percentile_cont: quantile_cont)",
     "timezone": "salespulse.local_date / utc_start_of_local_day (duckdb__ variants)",
+    exp.GroupConcat: "dbt.listagg (duckdb__listagg: string_agg; salespulse.ordered_text_agg)",
+    exp.MD5: "dbt.hash (default__hash: md5; salespulse.deal_spell_fingerprints)",
 }
 
 # The DuckDB spellings of the functions above, which a model must never write by hand.
@@ -136,6 +138,8 @@ HAND_WRITTEN_PATTERNS: dict[str, re.Pattern[str]] = {
         "generate_series/range": r"\b(generate_series|range)\s*\(",
         "quantile/percentile/median": r"\b(quantile\w*|percentile\w*|median)\s*\(",
         "timezone": r"\b(timezone|convert_timezone|from_utc_timestamp|to_utc_timestamp)\s*\(",
+        "string_agg/listagg/group_concat": r"\b(string_agg|listagg|group_concat)\s*\(",
+        "md5/sha": r"\b(md5|sha\d*)\s*\(",
     }.items()
 }
 

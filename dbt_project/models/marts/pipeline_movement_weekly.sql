@@ -2,7 +2,7 @@
     Week-over-week pipeline movement: one row per complete ISO week and movement type, with
     the deals and amount in it. The pipeline at the week's start is the one at the end of
     the previous Sunday, at its end the one at the end of its Sunday (as in
-    pipeline_snapshots_weekly). Each deal is classified by its state at both ends:
+    pipeline_snapshots_weekly; both read int_pipeline_week_states). Each deal is classified by its state at both ends:
       open_at_start + new + reopened - won - lost = open_at_end   (counts and amounts)
     new = not open at the start, created in the week, open at the end; reopened = closed at
     the start (lost earlier), open at the end; won / lost = open at the start, closed at the
@@ -21,9 +21,11 @@
 
 with
 
-spells as (
+-- the pipeline at each week's end (incremental: only new weeks and changed deals are
+-- recomputed there); it also holds the week before the first, the first week's start
+week_states as (
 
-    select * from {{ ref('int_pipeline_stage_spells') }}
+    select * from {{ ref('int_pipeline_week_states') }}
 
 ),
 
@@ -65,36 +67,32 @@ weeks as (
 
 open_at_start as (
 
-    select weeks.week_start, spells.deal_id, spells.stage_order
+    select weeks.week_start, week_states.deal_id, week_states.stage_order
     from weeks
-    inner join spells
-        on spells.valid_from_date <= weeks.start_boundary
-        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.start_boundary
-    where spells.spell_status = 'open'
+    inner join week_states
+        on week_states.week_end = weeks.start_boundary
+    where week_states.spell_status = 'open'
 
 ),
 
 open_at_end as (
 
-    select weeks.week_start, spells.deal_id, spells.stage_order
+    select weeks.week_start, week_states.deal_id, week_states.stage_order
     from weeks
-    inner join spells
-        on spells.valid_from_date <= weeks.week_end
-        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.week_end
-    where spells.spell_status = 'open'
+    inner join week_states
+        on week_states.week_start = weeks.week_start
+    where week_states.spell_status = 'open'
 
 ),
 
 closed_in_week as (
 
     -- closed at the week end by a close made during the week
-    select weeks.week_start, spells.deal_id, spells.spell_status
+    select weeks.week_start, week_states.deal_id, week_states.spell_status
     from weeks
-    inner join spells
-        on spells.valid_from_date >= weeks.week_start
-        and spells.valid_from_date <= weeks.week_end
-        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.week_end
-    where spells.spell_status <> 'open'
+    inner join week_states
+        on week_states.week_start = weeks.week_start
+    where week_states.spell_status <> 'open'
 
 ),
 

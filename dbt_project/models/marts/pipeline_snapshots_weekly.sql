@@ -1,8 +1,9 @@
 {#
     Weekly pipeline snapshots: one row per complete ISO week (Monday to Sunday; a week that
     has not ended by the as-of date is not in) and deal open at the end of the week's
-    Sunday, in the stage it stood in then (int_pipeline_stage_spells, from stage history
-    before that day's end in the reporting time zone). Amounts are the latest extracted
+    Sunday, in the stage it stood in then (int_pipeline_week_states, from the stage spells
+    of int_pipeline_stage_spells: stage history before that day's end in the reporting
+    time zone). Amounts are the latest extracted
     local amounts converted at the as-of date's rate, so every week uses the same rate and
     week-over-week changes are pipeline movement, not currency movement. The owner,
     amount and expected close date are the CRM's latest values: the extract keeps no
@@ -11,9 +12,11 @@
 
 with
 
-spells as (
+-- the pipeline at each complete week's end (incremental: only new weeks and changed deals
+-- are recomputed there)
+week_states as (
 
-    select * from {{ ref('int_pipeline_stage_spells') }}
+    select * from {{ ref('int_pipeline_week_states') }}
     where spell_status = 'open'
 
 ),
@@ -43,9 +46,7 @@ fx_as_of as (
 
 weeks as (
 
-    select
-        period_start as week_start,
-        cast({{ dbt.dateadd('day', -1, 'period_end') }} as date) as week_end
+    select period_start as week_start
 
     from {{ ref('int_periods') }}
     where period_type = 'week'
@@ -56,21 +57,20 @@ weeks as (
 snapshots as (
 
     select
-        weeks.week_start,
-        weeks.week_end,
-        spells.deal_id,
-        spells.pipeline_id,
-        spells.stage_id,
-        spells.stage_name,
-        spells.stage_order,
-        spells.stage_probability,
-        spells.entry_of_stage,
-        spells.valid_from_date as stage_entered_date
+        week_states.week_start,
+        week_states.week_end,
+        week_states.deal_id,
+        week_states.pipeline_id,
+        week_states.stage_id,
+        week_states.stage_name,
+        week_states.stage_order,
+        week_states.stage_probability,
+        week_states.entry_of_stage,
+        week_states.stage_entered_date
 
-    from weeks
-    inner join spells
-        on spells.valid_from_date <= weeks.week_end
-        and coalesce(spells.valid_to_date, cast('9999-12-31' as date)) > weeks.week_end
+    from week_states
+    inner join weeks
+        on week_states.week_start = weeks.week_start
 
 ),
 
