@@ -672,3 +672,27 @@ def test_source_holds_the_next_chunk_back_until_the_previous_is_released() -> No
     assert next(chunks) is None  # dlt asks again later
     del first
     assert next(chunks) == {"n": 2}
+
+
+def test_fixed_width_take_equals_arrows_take() -> None:
+    """columns.take gathers fixed-width ids in numpy; the values equal Arrow's take, with
+    nulls where asked, and anything else (variable width, bad index) goes to Arrow."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from ingestion.demo_crm import columns as col
+
+    ids = col.ids("deal-", np.arange(1, 1001), 9)
+    index = np.random.default_rng(7).integers(0, 1000, 5000)
+    null = index % 7 == 0
+    expected = pc.take(ids, pa.array(index, mask=null))
+    assert col.take(ids, index, null).equals(expected)
+    assert col.take(ids, index).equals(pc.take(ids, pa.array(index)))
+    assert col.take(ids.slice(10, 20), np.array([0, 19])).to_pylist() == [
+        "deal-000000011",
+        "deal-000000030",
+    ]
+    names = pa.array(["a", "bb", None])
+    assert col.take(names, np.array([1, 0, 2])).to_pylist() == ["bb", "a", None]
+    with pytest.raises(IndexError):
+        col.take(ids, np.array([1000]))

@@ -51,9 +51,42 @@ def labels(values: Sequence[str], codes: np.ndarray, null: np.ndarray | None = N
     return pc.take(pa.array(list(values), pa.string()), index)
 
 
+def _fixed_width(values: pa.Array) -> tuple[np.ndarray, int] | None:
+    """The bytes and width of a string array whose values all have one length and no
+    nulls (the ids above), else ``None``."""
+    if not pa.types.is_string(values.type) or values.null_count or len(values) == 0:
+        return None
+    offsets = np.frombuffer(values.buffers()[1], np.int32, len(values) + 1, values.offset * 4)
+    width = int(offsets[1] - offsets[0])
+    if width <= 0 or np.any(np.diff(offsets) != width):
+        return None
+    data = np.frombuffer(values.buffers()[2], np.uint8, width * len(values), int(offsets[0]))
+    return data, width
+
+
 def take(values: pa.Array, index: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
-    """``values[index]`` with optional null mask."""
-    return pc.take(values, pa.array(np.asarray(index, dtype=np.int64), mask=null))
+    """``values[index]`` with optional null mask.
+
+    Fixed-width strings (ids) are gathered as fixed-size byte records in numpy, an order
+    of magnitude faster than Arrow's variable-length ``take``; same values (null slots
+    keep the bytes of the row the caller put there, which no reader sees).
+    """
+    index = np.asarray(index, dtype=np.int64)
+    fixed = _fixed_width(values)
+    if fixed is None or (len(index) and (index.min() < 0 or index.max() >= len(values))):
+        return pc.take(values, pa.array(index, mask=null))
+    data, width = fixed
+    gathered = data.view(np.dtype((np.void, width))).take(index).view(np.uint8)
+    offsets = np.arange(0, (len(index) + 1) * width, width, dtype=np.int32)
+    validity, null_count = None, 0
+    if null is not None:
+        null = np.asarray(null, dtype=bool)
+        null_count = int(null.sum())
+        if null_count:
+            validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.StringArray.from_buffers(
+        len(index), pa.py_buffer(offsets), pa.py_buffer(gathered), validity, null_count
+    )
 
 
 def timestamps(us: np.ndarray, null: np.ndarray | None = None) -> pa.Array:

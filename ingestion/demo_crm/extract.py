@@ -88,8 +88,9 @@ def block_tables(
 _METHOD = {"deal_stage_history": "history", "csat_surveys": "csat"}
 
 
-def _local_ids(prefix: str, block: int, n: int) -> pa.Array:
-    return col.ids(prefix, block * BLOCK_ID_SPAN + np.arange(n, dtype=np.int64), 12)
+def _local_ids(prefix: str, block: int, rows: np.ndarray) -> pa.Array:
+    """Ids of the block-local rows ``rows`` (indices into the block's generated rows)."""
+    return col.ids(prefix, block * BLOCK_ID_SPAN + np.asarray(rows, dtype=np.int64), 12)
 
 
 class _BlockExtract:
@@ -124,7 +125,7 @@ class _BlockExtract:
         return col.table(
             "accounts",
             {
-                "account_id": self.account_ids.take(keep),
+                "account_id": col.take(self.account_ids, keep),
                 "account_name": self.account_names.take(keep),
                 "segment": col.labels(SEGMENTS, a.segment[keep]),
                 "industry": col.labels(INDUSTRIES, a.industry[keep]),
@@ -152,7 +153,7 @@ class _BlockExtract:
         return col.table(
             "contacts",
             {
-                "contact_id": _local_ids("con-", self.blk.index, len(c.account)).take(keep),
+                "contact_id": _local_ids("con-", self.blk.index, keep),
                 "account_id": col.take(self.account_ids, c.account[keep]),
                 "full_name": col.join(first, last, sep=" "),
                 "email": email,
@@ -175,7 +176,7 @@ class _BlockExtract:
         return col.table(
             "leads",
             {
-                "lead_id": self.lead_ids.take(keep),
+                "lead_id": col.take(self.lead_ids, keep),
                 "lead_source": col.labels(LEAD_SOURCES, ld.source[keep]),
                 "owner_id": col.take(self.rep_ids, ld.owner[keep]),
                 "account_id": col.take(self.account_ids, np.maximum(ld.account[keep], 0), ~is_conv),
@@ -236,7 +237,7 @@ class _BlockExtract:
         return col.table(
             "deals",
             {
-                "deal_id": self.deal_ids.take(pa.array(deal)),
+                "deal_id": col.take(self.deal_ids, deal),
                 "deal_name": col.join(
                     col.take(self.account_names, d.account[deal]), product, sep=" - "
                 ),
@@ -291,7 +292,7 @@ class _BlockExtract:
         return col.table(
             "activities",
             {
-                "activity_id": _local_ids("act-", self.blk.index, len(a)).take(pa.array(keep)),
+                "activity_id": _local_ids("act-", self.blk.index, keep),
                 "activity_type": col.labels(ACTIVITY_TYPES, a.kind[keep]),
                 "owner_id": col.take(self.rep_ids, a.owner[keep]),
                 "deal_id": col.take(self.deal_ids, np.maximum(deal, 0), deal < 0),
@@ -309,7 +310,7 @@ class _BlockExtract:
         return col.table(
             "email_events",
             {
-                "email_event_id": _local_ids("eml-", b, len(e.t)).take(pa.array(keep)),
+                "email_event_id": _local_ids("eml-", b, keep),
                 "activity_id": col.ids("act-", b * BLOCK_ID_SPAN + e.activity[keep], 12),
                 "event_type": col.labels(EMAIL_EVENT_TYPES, e.kind[keep]),
                 "occurred_at": col.timestamps(t[keep]),
@@ -329,7 +330,7 @@ class _BlockExtract:
         return col.table(
             "subscriptions",
             {
-                "subscription_id": _local_ids("sub-", self.blk.index, len(s.account)).take(keep),
+                "subscription_id": _local_ids("sub-", self.blk.index, keep),
                 "account_id": col.take(self.account_ids, s.account[keep]),
                 "plan": col.labels((*SEGMENT_PLANS, ADDON_PLAN), plan_codes),
                 "mrr": col.floats(s.mrr[keep]),
@@ -347,7 +348,7 @@ class _BlockExtract:
         return col.table(
             "csat_surveys",
             {
-                "survey_id": _local_ids("srv-", self.blk.index, len(s.deal)).take(keep),
+                "survey_id": _local_ids("srv-", self.blk.index, keep),
                 "account_id": col.take(self.account_ids, d.account[deal]),
                 "deal_id": col.take(self.deal_ids, deal),
                 "owner_id": col.take(self.rep_ids, d.owner[deal]),
