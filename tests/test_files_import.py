@@ -107,6 +107,42 @@ def test_formats_parse_to_the_same_values(
     assert deals.schema == SCHEMAS["deals"]
 
 
+@pytest.mark.parametrize(
+    "closed",
+    [
+        ["2024-01-31T23:59:59", "2024-02-29T00:00:00", " 2024-12-01T08:30:00 ", ""],
+        ["2024-01-31 23:59:59", "2024-02-29 00:00:00"],  # the second default format
+        ["2024-01-31", "2024-02-29"],  # the third
+        ["2024-01-31T23:59:59", "2024-02-29 00:00:00", "2024-03-01"],  # mixed
+        ["2024-1-5T00:00:00", "2024-01-15T23:59:60"],  # unpadded, leap second: strptime's
+        ["2024-01-31T23:59:59", "2025-02-30T00:00:00"],  # impossible date: an error
+        ["2024-01-31T23:59:59", "2024-01-01T00:00+01"],  # ISO shape, not the format
+        ["2024-01-31T23:59:59", "2024-01-01T00:00:00.5"],
+    ],
+)
+def test_the_iso_fast_path_agrees_with_strptime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, closed: list[str]
+) -> None:
+    """Timestamps in an ISO format are parsed by Arrow's cast (convert._iso_fast): same
+    values, same errors (file, line, column, message) as the general strptime path."""
+    from ingestion.files import convert
+
+    data = tmp_path / "deals.csv"
+    rows = "".join(f"D{i},1,{value}\n" for i, value in enumerate(closed))
+    data.write_text("id,amount,closed\n" + rows)
+    mapping = _mapping(tmp_path, data, "delimiter: ','")
+
+    def outcome() -> object:
+        try:
+            return _deals(mapping).column("closed_at").to_pylist()
+        except FileImportError as error:
+            return str(error)
+
+    fast = outcome()
+    monkeypatch.setattr(convert, "ISO_SHAPES", {})
+    assert fast == outcome()
+
+
 def test_latin1_names_decode_when_the_encoding_is_declared(tmp_path: Path) -> None:
     mapping = tmp_path / "m.yaml"
     mapping.write_text(

@@ -115,7 +115,9 @@ def _column(
 ) -> pa.Array:
     n = source.table.num_rows
     mpath = str(mapping.path)
-    if spec.value is not None or (spec.column is None and spec.months_before_snapshot is None):
+    if spec.value is None and spec.column is None and spec.months_before_snapshot is None:
+        return pa.nulls(n, target)  # an unmapped column
+    if spec.value is not None:
         return pa.repeat(literal(spec.value, target, where, mpath), n)
     if spec.months_before_snapshot is not None:
         assert mapping.snapshot_date is not None
@@ -253,6 +255,8 @@ def _check_keys(name: str, table: pa.Table, mapping: Mapping) -> None:
                 file=str(mapping.path),
                 column=f"tables.{name}.columns.{key}",
             )
+    if len(keys) == 1 and len(pc.unique(table[keys[0]])) == table.num_rows:
+        return  # one key column, all distinct: a hash pass, much cheaper than a group-by
     counts = table.group_by(keys).aggregate([([], "count_all")])
     dupes = counts.filter(pc.greater(counts["count_all"], 1))
     if dupes.num_rows:

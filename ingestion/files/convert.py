@@ -22,6 +22,11 @@ FLOAT_PATTERN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 TRUE = ("true", "yes", "y", "t", "1")
 FALSE = ("false", "no", "n", "f", "0")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+ISO_SHAPES: dict[str, tuple[int, str | None]] = {
+    "%Y-%m-%dT%H:%M:%S": (19, "T"),
+    "%Y-%m-%d %H:%M:%S": (19, " "),
+    "%Y-%m-%d": (10, None),
+}  # formats with a fast path: (length, date-time separator); see _iso_fast
 
 
 def _first_bad(ok: pa.Array, values: pa.Array) -> int | None:
@@ -80,6 +85,29 @@ def _reject_rollover(parsed: pa.Array, values: pa.Array, fmt: str) -> pa.Array:
     return pc.if_else(mask, pa.scalar(None, pa.timestamp("us")), parsed)
 
 
+def _iso_fast(values: pa.Array, pending: pa.Array, fmt: str) -> pa.Array | None:
+    """Arrow's ISO-8601 cast (several times faster than ``strptime``) for an ISO format,
+    when *every* pending value has exactly the format's shape (length, separators) and
+    casts; ``None`` otherwise (the caller then takes the general path). For values of that
+    shape the cast agrees with ``strptime`` plus the rollover check: both need digits in
+    every field, and the cast refuses impossible dates (2025-02-30) outright."""
+    shape = ISO_SHAPES.get(fmt)
+    if shape is None:
+        return None
+    length, separator = shape
+    todo = pc.filter(values, pending)
+    if not pc.all(pc.equal(pc.binary_length(todo), length)).as_py():
+        return None
+    # Of that length the cast accepts only YYYY-MM-DD[(T| )HH:MM:SS]: the one character
+    # left to pin is the date-time separator (the cast takes both T and a space)
+    if separator and not pc.all(pc.match_substring(todo, separator)).as_py():
+        return None
+    try:
+        return pc.cast(pc.if_else(pending, values, None), pa.timestamp("us"))
+    except pa.ArrowInvalid:
+        return None
+
+
 def _timestamps(
     values: pa.Array,
     formats: tuple[str, ...],
@@ -96,6 +124,10 @@ def _timestamps(
         pending = pc.and_(pc.is_null(result), pc.is_valid(values))
         if not pc.any(pending).as_py():
             break
+        fast = _iso_fast(values, pending, fmt)
+        if fast is not None:
+            result = pc.coalesce(result, fast)
+            continue
         parsed = pc.strptime(values, format=fmt, unit="us", error_is_null=True)
         result = pc.coalesce(result, _reject_rollover(parsed, values, fmt))
     row = _first_bad(pc.is_valid(result), values)

@@ -86,7 +86,7 @@ def read_csv(path: Path, options: FileOptions) -> SourceTable:
         cut = data.find(b"\n")
         data = b"" if cut < 0 else data[cut + 1 :]
         lines_skipped += 1
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip copies)
         raise FileImportError(
             "the file is empty (no header line)", file=str(path), line=lines_skipped + 1
         )
