@@ -151,8 +151,9 @@ def _column(
         mapped_values = pa.array(
             [literal(v, target, where, mpath).as_py() for v in spec.mapping.values()], target
         )
-        hit = pc.fill_null(pc.is_in(text, keys), False)
-        mapped = pc.take(mapped_values, pc.index_in(text, keys))
+        position = pc.index_in(text, keys)  # null: not a key (or a null value)
+        hit = pc.is_valid(position)
+        mapped = pc.take(mapped_values, position)
         if spec.has_otherwise:
             rest = pa.repeat(literal(spec.otherwise, target, where, mpath), n)
             rest = pc.if_else(pc.is_valid(text), rest, pa.scalar(None, target))
