@@ -465,3 +465,22 @@ def test_telco_churn(tmp_path: Path) -> None:
     # joined during the snapshot month, so the denominator is 7,032, not 7,043
     assert (at_start, lost) == (7032, 1869)
     assert rate == pytest.approx(1869 / 7032)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_ingest_benchmark_lands_what_it_times(tmp_path: Path, fmt: str) -> None:
+    """``python -m ingestion.files.benchmark`` (its file paths, small): every phase timed
+    and every row landed."""
+    from ingestion.files.benchmark import Clock, run_files
+
+    clock = Clock()
+    assert run_files(fmt, 500, tmp_path, clock) == 500
+    assert set(clock.phases) == {
+        "read+parse+validate",
+        "dlt extract",
+        "dlt normalize",
+        "dlt load",
+        "end to end",
+    }
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw_files.deals").fetchone() == (500,)
