@@ -23,6 +23,11 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_HISTORY_START = "2024-01-01"
 DEFAULT_REPORTING_CURRENCY = "USD"
 DEFAULT_CRM_SOURCE = "demo_crm"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+"""What every DuckDB connection of a run may hold before spilling to disk (dbt's through
+dbt_project/profiles.yml, which reads the same SALESPULSE_DUCKDB_MEMORY_LIMIT with the
+same default): the run's peak memory stays bounded whatever the CRM's size
+(docs/performance.md, Memory)."""
 CRM_SOURCES = ("demo_crm", "files", "hubspot", "pipedrive", "salesforce")
 """The CRM sources a warehouse can be built from (dbt var ``crm_source``; see docs/connectors)."""
 
@@ -38,6 +43,7 @@ class Settings:
     fiscal_year_start_month: int = 1
     crm_source: str = DEFAULT_CRM_SOURCE
     files_mapping: str | None = None
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     """For crm_source ``files``: the YAML mapping of the export (SALESPULSE_FILES_MAPPING)."""
 
     def __post_init__(self) -> None:
@@ -60,6 +66,9 @@ class Settings:
             fiscal_year_start_month=int(env.get("SALESPULSE_FISCAL_YEAR_START_MONTH", "1")),
             crm_source=env.get("SALESPULSE_CRM_SOURCE", DEFAULT_CRM_SOURCE),
             files_mapping=env.get("SALESPULSE_FILES_MAPPING"),
+            duckdb_memory_limit=env.get(
+                "SALESPULSE_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
+            ),
         )
 
     @property
@@ -106,8 +115,14 @@ class Settings:
         """Environment variables the dbt profile reads."""
         return {
             "SALESPULSE_WAREHOUSE": str(self.warehouse_path),
+            "SALESPULSE_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         }
+
+    @property
+    def duckdb_config(self) -> dict[str, str]:
+        """``duckdb.connect(..., config=...)`` for the run's own warehouse connections."""
+        return {"memory_limit": self.duckdb_memory_limit}
 
     def dbt_vars(self) -> dict[str, str | int]:
         """The dbt vars of every run of this deployment. The as-of date is not among them

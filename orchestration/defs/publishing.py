@@ -46,7 +46,8 @@ def build_publish_asset(
         archive = settings.archive_path(
             publication.cadence, context.partition_key, publication.run_id
         )
-        with duckdb.connect(str(settings.warehouse_path)) as warehouse:
+        config = settings.duckdb_config  # the run's memory limit
+        with duckdb.connect(str(settings.warehouse_path), config=config) as warehouse:
             run_manifest = settings.dbt_target_dir / "manifest.json"
             if run_manifest.exists():
                 edges = published_lineage(

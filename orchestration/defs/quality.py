@@ -186,7 +186,9 @@ def build_suite_checks(
             as_of=context.partition_key if context.has_partition_key else None,
             run_id=context.run.run_id,
         )
-        outcomes = run_suites(settings.warehouse_path, chosen, docs=docs)
+        outcomes = run_suites(
+            settings.warehouse_path, chosen, docs=docs, duckdb_config=settings.duckdb_config
+        )
         if any(o.data_docs_error for o in outcomes):
             context.log.warning(
                 f"Data Docs not built in {docs.directory}: {outcomes[0].data_docs_error}"

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,15 @@ def connection_string(path: Path) -> str:
     return f"duckdb:///{path.resolve()}"
 
 
-def warehouse_engine_kwargs(read_only: bool = True) -> dict[str, Any]:
-    """``create_engine`` keyword arguments for a GX datasource on the warehouse file."""
-    return {"connect_args": {"read_only": read_only}}
+def warehouse_engine_kwargs(
+    read_only: bool = True, config: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``create_engine`` keyword arguments for a GX datasource on the warehouse file, with
+    DuckDB ``config`` (the run's memory limit) when given."""
+    connect_args: dict[str, Any] = {"read_only": read_only}
+    if config:
+        connect_args["config"] = dict(config)
+    return {"connect_args": connect_args}
 
 
 def pin_schema(engine: sa.Engine, schema: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,16 +76,19 @@ def run_suites(
     warehouse: Path,
     suites: Sequence[TableSuite],
     docs: gx_docs.DataDocsSite | None = None,
+    duckdb_config: Mapping[str, str] | None = None,
 ) -> list[SuiteOutcome]:
-    """Validate every suite against the warehouse file, read-only, through GX's SQL route;
-    with ``docs``, render the results into that Data Docs site (best effort)."""
+    """Validate every suite against the warehouse file, read-only, through GX's SQL route
+    (DuckDB connections with ``duckdb_config``, e.g. the run's memory limit); with ``docs``,
+    render the results into that Data Docs site (best effort)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     gx_duckdb.patch_persisted_connection()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    with _datasources(context, warehouse, {s.schema for s in suites}) as datasources:
+    schemas = {s.schema for s in suites}
+    with _datasources(context, warehouse, schemas, duckdb_config) as datasources:
         outcomes = [_run_suite(datasources[s.schema], s) for s in suites]
     if docs is None or not outcomes:
         return outcomes
@@ -119,7 +122,9 @@ def _with_data_docs(
 
 
 @contextmanager
-def _datasources(context: Any, warehouse: Path, schemas: set[str]) -> Iterator[dict[str, Any]]:
+def _datasources(
+    context: Any, warehouse: Path, schemas: set[str], duckdb_config: Mapping[str, str] | None
+) -> Iterator[dict[str, Any]]:
     """A read-only SQL datasource per schema; their engines are disposed on exit."""
     datasources: dict[str, Any] = {}
     try:
@@ -127,7 +132,7 @@ def _datasources(context: Any, warehouse: Path, schemas: set[str]) -> Iterator[d
             datasource = context.data_sources.add_sql(
                 name=f"warehouse_{schema}",
                 connection_string=gx_duckdb.connection_string(warehouse),
-                kwargs=gx_duckdb.warehouse_engine_kwargs(read_only=True),
+                kwargs=gx_duckdb.warehouse_engine_kwargs(read_only=True, config=duckdb_config),
             )
             gx_duckdb.pin_schema(datasource.get_execution_engine().engine, schema)
             datasources[schema] = datasource
