@@ -144,11 +144,19 @@ def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal
 
 
 def _comparable(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """A query for the table's rows without dlt load ids (a new load gets a new id)."""
-    columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+    """A query for the table's rows without dlt load ids (a new load gets a new id).
+    reconciliation has a row per raw table and load, and a rerun's incremental load
+    reloads the last days' rows under a new id: it is compared summed over loads."""
+    types = {r[0]: r[1] for r in con.execute(f"describe {table}").fetchall()}
+    if table == "reconciliation":
+        numeric = ("BIGINT", "INTEGER", "HUGEINT", "DECIMAL", "DOUBLE")
+        sums = [c for c, t in types.items() if t.startswith(numeric)]
+        keys = [c for c in types if c not in sums and c != "load_id"]
+        summed = ", ".join(f"sum({c}) as {c}" for c in sums)
+        return f"select {', '.join(keys)}, {summed} from {table} group by {', '.join(keys)}"
     return (
         f"select * exclude (load_id) from {table}"
-        if "load_id" in columns
+        if "load_id" in types
         else (f"select * from {table}")
     )
 
