@@ -177,10 +177,11 @@ def sequence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sequence]:
     work = tmp_path_factory.mktemp("incremental")
     pipelines = work / "dlt"
     incremental = work / "incremental.duckdb"
-    weekly = _pipeline("incremental", incremental, pipelines)
     full_builds: dict[date, Path] = {}
     steps: list[Step] = []
     for i, as_of in enumerate(STEPS):
+        # the source reads the active pipeline's state: (re)attach the weekly one first
+        weekly = _pipeline("incremental", incremental, pipelines)
         weekly.run(demo_crm_source(_config(as_of)))
         results = _dbt(incremental, as_of, work / "target-incremental", STEP_SELECTION)
         if as_of not in full_builds:

@@ -183,16 +183,47 @@ def _hints(name: str, incremental: bool) -> dict:
     }
 
 
-def _remember(config: DemoCrmConfig) -> None:
-    dlt.current.source_state()[STATE_KEY] = extract_record(config)
+class _ExtractState:
+    """The source's view of its state: the previous extract it planned against (read when
+    the source is created, from the pipeline active then) and the record it leaves.
+
+    dlt gives the source body the state of the *active* pipeline; the pipeline that runs
+    the source may be another one (created later). Each resource checks, when extraction
+    starts, that the running pipeline's state is the one planned against, so a source
+    created under another pipeline fails instead of merging the wrong rows."""
+
+    def __init__(
+        self, config: DemoCrmConfig, previous: dict[str, Any] | None, since: datetime | None
+    ):
+        self.record = extract_record(config)
+        self.previous = previous
+        self.since = since
+        self.written = False
+
+    def check(self) -> None:
+        if self.since is None:
+            return  # a full load is right whatever the state
+        running = dlt.current.source_state().get(STATE_KEY)
+        if running != self.previous and not (self.written and running == self.record):
+            raise RuntimeError(
+                "demo_crm_source was planned against another pipeline's state "
+                f"(previous extract {self.previous}, the running pipeline's: {running}); "
+                "create the source while the pipeline that runs it is the active one "
+                "(e.g. right after dlt.pipeline(...))"
+            )
+
+    def remember(self) -> None:
+        dlt.current.source_state()[STATE_KEY] = self.record
+        self.written = True
 
 
-def _org_resource(name: str, config: DemoCrmConfig, since: datetime | None) -> DltResource:
+def _org_resource(name: str, config: DemoCrmConfig, state: _ExtractState) -> DltResource:
     def rows() -> Iterator[pa.Table]:
-        yield changed_rows(name, generate_org_tables(config)[name], since)
-        _remember(config)
+        state.check()
+        yield changed_rows(name, generate_org_tables(config)[name], state.since)
+        state.remember()
 
-    return dlt.resource(rows, **_hints(name, since is not None))
+    return dlt.resource(rows, **_hints(name, state.since is not None))
 
 
 def _block_transformer(name: str, chunks: DltResource, since: datetime | None) -> DltResource:
@@ -219,16 +250,21 @@ def demo_crm_source(
 ) -> list[DltResource]:
     """All 17 raw tables of the demo CRM for ``config`` (default: 10,000 deals): in full
     (``replace``) on a first run, or only what changed since the previous extract of the
-    active pipeline (``merge``); ``incremental=False`` forces the full load."""
+    active pipeline (``merge``); ``incremental=False`` forces the full load. Create it
+    with the pipeline that will run it active (dlt hands the source body the active
+    pipeline's state); extraction fails if another pipeline runs it."""
     config = config or DemoCrmConfig()
-    since = incremental_since(config, _previous_extract(), lag) if incremental else None
+    previous = _previous_extract()
+    since = incremental_since(config, previous, lag) if incremental else None
+    state = _ExtractState(config, previous, since)
 
     def chunk_stream() -> Iterator[_Chunk | None]:
+        state.check()
         yield from paced_chunks(iter_chunks(config, chunk_deals))
-        _remember(config)
+        state.remember()
 
     chunks = dlt.resource(chunk_stream, name=CHUNKS_RESOURCE, selected=False)
-    resources = [_org_resource(name, config, since) for name in ORG_TABLES]
+    resources = [_org_resource(name, config, state) for name in ORG_TABLES]
     resources += [_block_transformer(name, chunks, since) for name in BLOCK_TABLES]
     resources.append(chunks)
     order = {name: i for i, name in enumerate(SCHEMAS)}
