@@ -78,15 +78,18 @@
     ]) }}
 {%- endmacro %}
 
-{# One row per live deal with stage spells: deal_id and the hash of all its spells. #}
-{% macro deal_spell_fingerprints() -%}
+{#
+    One row per deal with stage spells in `spells` (default: every live deal's, from
+    int_pipeline_stage_spells): deal_id and the hash of all its spells.
+#}
+{% macro deal_spell_fingerprints(spells=none) -%}
     select
         deal_id,
         {{ dbt.hash(salespulse.ordered_text_agg(
             salespulse.row_fingerprint(salespulse.week_state_spell_columns()),
             'visit_number'
         )) }} as spells_hash
-    from {{ ref('int_pipeline_stage_spells') }}
+    from {{ spells if spells else ref('int_pipeline_stage_spells') }}
     group by deal_id
 {%- endmacro %}
 

@@ -31,12 +31,6 @@ spells as (
 
 ),
 
-fingerprints as (
-
-    {{ salespulse.deal_spell_fingerprints() }}
-
-),
-
 complete_weeks as (
 
     select
@@ -63,10 +57,11 @@ weeks as (
 
 {% if is_incremental() %}
 
--- after the pre-hook, stored rows are those of unchanged deals in weeks up to the as-of
+-- after the pre-hook, stored rows are those of unchanged deals (their stored hash is
+-- the current one) in weeks up to the as-of date
 stored_deals as (
 
-    select distinct deal_id from {{ this }}
+    select distinct deal_id, spells_hash from {{ this }}
 
 ),
 
@@ -96,6 +91,15 @@ unchanged_spells as (
 
 ),
 
+-- hashes: stored for unchanged deals, computed for the others only
+fingerprints as (
+
+    select deal_id, spells_hash from stored_deals
+    union all
+    {{ salespulse.deal_spell_fingerprints('changed_spells') }}
+
+),
+
 new_weeks as (
 
     select weeks.week_start, weeks.week_end
@@ -103,6 +107,14 @@ new_weeks as (
     left join stored_weeks
         on weeks.week_start = stored_weeks.week_start
     where stored_weeks.week_start is null
+
+),
+
+{% else %}
+
+fingerprints as (
+
+    {{ salespulse.deal_spell_fingerprints() }}
 
 ),
 
