@@ -47,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         help="then run the refresh again in the same home as of a week earlier (the steady "
         "state: a new as-of date, lineage cached, dlt state kept)",
     )  # fmt: skip
+    parser.add_argument(
+        "--weekly", action="store_true",
+        help="also the realistic schedule: a home refreshed as of the week before --as-of, "
+        "then as of --as-of (incremental: dlt merges what changed, dbt's incremental models "
+        "recompute new weeks and changed deals); reported against the full refresh",
+    )  # fmt: skip
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp dir")
     return parser
 
@@ -71,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         small_baseline=args.baseline,
         parse_probe=not args.no_parse_probe,
         next_week=args.next_week,
+        weekly=args.weekly,
         workdir=args.workdir,
     )
     return 0 if result["refresh"]["returncode"] == 0 else 1
