@@ -61,7 +61,9 @@ def land_demo_crm(
         dataset_name=dataset,
         pipelines_dir=str(pipelines_dir or out_dir / ".dlt_pipelines"),
     )
-    source = demo_crm_source(DemoCrmConfig(size=size, seed=seed, as_of=as_of))
+    # always a full extract: the filesystem destination writes Parquet files, it cannot
+    # merge (an incremental load would append duplicates next to the previous files)
+    source = demo_crm_source(DemoCrmConfig(size=size, seed=seed, as_of=as_of), incremental=False)
     pipeline.run(source, loader_file_format="parquet")
     return out_dir / dataset
 
