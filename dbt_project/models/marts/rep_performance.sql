@@ -211,6 +211,8 @@ pipeline_changes as (
 
 ),
 
+-- (both sort keys are never null: `nulls first` changes nothing here, and spelling it
+-- out lets the windows transpile to BigQuery, tests/test_portable_sql.py)
 pipeline_running as (
 
     select
@@ -219,11 +221,11 @@ pipeline_running as (
         period_type,
         period_start,
         sum(deal_change) over (
-            partition by user_id order by changed_at, is_change
+            partition by user_id order by changed_at nulls first, is_change nulls first
             rows between unbounded preceding and current row
         ) as open_deals,
         sum(amount_change) over (
-            partition by user_id order by changed_at, is_change
+            partition by user_id order by changed_at nulls first, is_change nulls first
             rows between unbounded preceding and current row
         ) as open_pipeline
 

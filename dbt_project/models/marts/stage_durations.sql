@@ -29,17 +29,18 @@ deal_outcomes as (
 -- per deal and stage: did the deal ever go further than this stage (a later open stage
 -- or won), and did it end up won
 -- whether the deal moved on after a visit: a later visit to the won stage, or to an open
--- stage further along the pipeline (one ordered pass over each deal's visits)
+-- stage further along the pipeline (one ordered pass over each deal's visits; visit_number
+-- is never null: `nulls first` changes nothing and lets the window transpile to BigQuery)
 visits_with_later as (
 
     select
         all_visits.*,
         max(case when all_visits.is_won_stage then 1 else 0 end) over (
-            partition by all_visits.deal_id order by all_visits.visit_number
+            partition by all_visits.deal_id order by all_visits.visit_number nulls first
             rows between 1 following and unbounded following
         ) as is_won_later,
         max(case when not all_visits.is_closed_stage then all_visits.stage_order end) over (
-            partition by all_visits.deal_id order by all_visits.visit_number
+            partition by all_visits.deal_id order by all_visits.visit_number nulls first
             rows between 1 following and unbounded following
         ) as furthest_open_stage_order_later
 
