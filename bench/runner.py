@@ -25,7 +25,7 @@ from bench.floor import Generated, generate, run_floor
 from bench.machine import load_average, machine_facts
 from bench.memory import RssSampler
 from bench.report import Row, format_table, markdown_table, ratio, ratios
-from orchestration.settings import Settings
+from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AS_OF = date(2026, 11, 15)
@@ -138,20 +138,28 @@ class Refresh:
         }
 
 
+RAW_SCHEMA = "raw_demo_crm"
 LARGE_DEALS = 2_000_000
 LARGE_MEMORY_LIMIT = "12GB"
 
 
+def refresh_memory_limit(deals: int) -> str:
+    """The DuckDB memory limit the refresh runs with: one set in the environment, else
+    ``LARGE_MEMORY_LIMIT`` above ``LARGE_DEALS`` (with the default 3GB, two marts built side
+    by side at L spilled until the disk was full: docs/performance.md, L), else the
+    product's default."""
+    if "SALESPULSE_DUCKDB_MEMORY_LIMIT" in os.environ:
+        return os.environ["SALESPULSE_DUCKDB_MEMORY_LIMIT"]
+    return LARGE_MEMORY_LIMIT if deals > LARGE_DEALS else DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
 def child_env(home: Path, deals: int = 0) -> dict[str, str]:
-    """The refresh's environment: its own home; above ``LARGE_DEALS`` a DuckDB memory limit
-    of ``LARGE_MEMORY_LIMIT`` unless one is set: with the default 3GB, two marts built side
-    by side at L spilled until the disk was full (docs/performance.md, L)."""
+    """The refresh's environment: its own home and ``refresh_memory_limit(deals)``."""
     env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "SALESPULSE_HOME")}
     env.update(QUIET_ENV)
     env["SALESPULSE_HOME"] = str(home)
     env["DAGSTER_HOME"] = str(home / ".dagster")
-    if deals > LARGE_DEALS:
-        env.setdefault("SALESPULSE_DUCKDB_MEMORY_LIMIT", LARGE_MEMORY_LIMIT)
+    env["SALESPULSE_DUCKDB_MEMORY_LIMIT"] = refresh_memory_limit(deals)
     return env
 
 
@@ -199,8 +207,8 @@ def run_refresh(
     except Exception as error:  # a failed run still reports what it has
         echo(f"  could not read the run's event log: {error}")
     try:
-        refresh.raw_rows = _raw_rows(home / "data" / "warehouse.duckdb")
-        refresh.published_rows = _published_rows(home / "published" / "salespulse.duckdb")
+        refresh.raw_rows = _row_counts(home / "data" / "warehouse.duckdb", RAW_SCHEMA)
+        refresh.published_rows = _row_counts(home / "published" / "salespulse.duckdb", "main")
     except Exception as error:  # e.g. a dbt left running by a failed run holds the lock
         echo(f"  could not count rows: {error}")
     refresh.dbt = dbt_summary(home / "data" / "dbt_target", log_path)
@@ -210,12 +218,13 @@ def run_refresh(
     return refresh
 
 
-def _raw_rows(warehouse: Path, schema: str = "raw_demo_crm") -> dict[str, int]:
+def _row_counts(path: Path, schema: str) -> dict[str, int]:
+    """Rows per table of ``schema`` in the DuckDB file at ``path`` (dlt's own tables aside)."""
     import duckdb
 
-    if not warehouse.exists():
+    if not path.exists():
         return {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(path), read_only=True) as con:
         names = [
             r[0]
             for r in con.execute(
@@ -230,12 +239,12 @@ def _raw_rows(warehouse: Path, schema: str = "raw_demo_crm") -> dict[str, int]:
         }
 
 
-def last_load(warehouse: Path, schema: str = "raw_demo_crm") -> dict[str, Any]:
+def last_load(warehouse: Path, schema: str = RAW_SCHEMA) -> dict[str, Any]:
     """Rows of the warehouse's latest dlt load, per raw table, and the share of the deals it
     carried (the deals changed since the previous extract, for an incremental load)."""
     import duckdb
 
-    rows = _raw_rows(warehouse, schema)
+    rows = _row_counts(warehouse, schema)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (load_id,) = con.execute(f'select max(load_id) from "{schema}"._dlt_loads').fetchone()
         loaded = {
@@ -272,24 +281,15 @@ def weekly_refresh(
     say(f"  previous week {before.wall:.1f}s wall, exit {before.returncode}")
     weekly = run_refresh(home, deals, as_of, src)
     say(f"  this week {weekly.wall:.1f}s wall, exit {weekly.returncode}")
-    stages = ["ingest", "checks", "dbt build", "publish"]
+    pairs = {
+        stage: (full.stage_seconds.get(stage), weekly.stage_seconds.get(stage))
+        for stage in ("ingest", "checks", "dbt build", "publish")
+    }
+    pairs["fixed cost"] = (full.fixed, weekly.fixed)
+    pairs["refresh"] = (full.wall, weekly.wall)
     compared = {
-        stage: {
-            "full_s": full.stage_seconds.get(stage),
-            "incremental_s": weekly.stage_seconds.get(stage),
-            "ratio": ratio(weekly.stage_seconds.get(stage), full.stage_seconds.get(stage)),
-        }
-        for stage in stages
-    }
-    compared["fixed cost"] = {
-        "full_s": full.fixed,
-        "incremental_s": weekly.fixed,
-        "ratio": ratio(weekly.fixed, full.fixed),
-    }
-    compared["refresh"] = {
-        "full_s": full.wall,
-        "incremental_s": weekly.wall,
-        "ratio": ratio(weekly.wall, full.wall),
+        name: {"full_s": f, "incremental_s": i, "ratio": ratio(i, f)}
+        for name, (f, i) in pairs.items()
     }
     loaded = last_load(home / "data" / "warehouse.duckdb") if weekly.returncode == 0 else {}
     return {
@@ -298,22 +298,6 @@ def weekly_refresh(
         "compared_to_full": compared,
         "load": loaded,
     }
-
-
-def _published_rows(path: Path) -> dict[str, int]:
-    import duckdb
-
-    if not path.exists():
-        return {}
-    with duckdb.connect(str(path), read_only=True) as con:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'main' order by 1"
-            ).fetchall()
-        ]
-        return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
 
 
 def dbt_summary(target: Path, log: Path | None = None, top: int = 10) -> dict[str, Any]:
@@ -592,9 +576,7 @@ def run_bench(
         "as_of": as_of.isoformat(),
         "started_at": started_at,
         "machine": {**facts, "load_average_start": load_start, "load_average_end": load_end},
-        "duckdb_memory_limit": child_env(work, deals).get(
-            "SALESPULSE_DUCKDB_MEMORY_LIMIT", "3GB (the default)"
-        ),
+        "duckdb_memory_limit": refresh_memory_limit(deals),
         "rows": {
             "generated": gen.rows,
             "generated_total": gen.total_rows,

@@ -35,9 +35,10 @@ its past, so raw is replaced by that extract) or ``incremental=False`` loads eve
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -217,10 +218,12 @@ class _ExtractState:
         self.written = True
 
 
-def _org_resource(name: str, config: DemoCrmConfig, state: _ExtractState) -> DltResource:
+def _org_resource(
+    name: str, org_tables: Callable[[], dict[str, pa.Table]], state: _ExtractState
+) -> DltResource:
     def rows() -> Iterator[pa.Table]:
         state.check()
-        yield changed_rows(name, generate_org_tables(config)[name], state.since)
+        yield changed_rows(name, org_tables()[name], state.since)
         state.remember()
 
     return dlt.resource(rows, **_hints(name, state.since is not None))
@@ -264,7 +267,9 @@ def demo_crm_source(
         state.remember()
 
     chunks = dlt.resource(chunk_stream, name=CHUNKS_RESOURCE, selected=False)
-    resources = [_org_resource(name, config, state) for name in ORG_TABLES]
+    # the org tables come from one world build, shared by their resources
+    org_tables = functools.cache(functools.partial(generate_org_tables, config))
+    resources = [_org_resource(name, org_tables, state) for name in ORG_TABLES]
     resources += [_block_transformer(name, chunks, since) for name in BLOCK_TABLES]
     resources.append(chunks)
     order = {name: i for i, name in enumerate(SCHEMAS)}
