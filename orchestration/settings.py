@@ -28,6 +28,13 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
 dbt_project/profiles.yml, which reads the same SALESPULSE_DUCKDB_MEMORY_LIMIT with the
 same default): the run's peak memory stays bounded whatever the CRM's size
 (docs/performance.md, Memory)."""
+RAW_ROWS_PER_GB_FOR_PARALLEL_MODELS = 10_000_000
+"""dbt builds two models side by side while the raw tables hold at most this many rows per GB
+of the DuckDB memory limit, and one at a time above it. Each DuckDB query already uses every
+core; two large models side by side split one memory limit and spill. Measured: at 1M deals
+(18M raw rows, 3GB) two threads took 73.5 s of dbt execution against 82.2 s for one; at 10M
+deals (182M raw rows, 12GB) ``rep_performance`` took 358 s beside other models and 73 s alone
+(docs/performance.md, "dbt threads")."""
 CRM_SOURCES = ("demo_crm", "files", "hubspot", "pipedrive", "salesforce")
 """The CRM sources a warehouse can be built from (dbt var ``crm_source``; see docs/connectors)."""
 
@@ -43,8 +50,10 @@ class Settings:
     fiscal_year_start_month: int = 1
     crm_source: str = DEFAULT_CRM_SOURCE
     files_mapping: str | None = None
-    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     """For crm_source ``files``: the YAML mapping of the export (SALESPULSE_FILES_MAPPING)."""
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    dbt_threads: int | None = None
+    """dbt's worker threads (SALESPULSE_DBT_THREADS); unset: ``dbt_threads_for`` the data."""
 
     def __post_init__(self) -> None:
         if self.crm_source not in CRM_SOURCES:
@@ -69,6 +78,9 @@ class Settings:
             duckdb_memory_limit=env.get(
                 "SALESPULSE_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
             ),
+            dbt_threads=int(env["SALESPULSE_DBT_THREADS"])
+            if env.get("SALESPULSE_DBT_THREADS")
+            else None,
         )
 
     @property
@@ -124,6 +136,23 @@ class Settings:
         """``duckdb.connect(..., config=...)`` for the run's own warehouse connections."""
         return {"memory_limit": self.duckdb_memory_limit}
 
+    def dbt_threads_for(self, raw_rows: int) -> int:
+        """How many models dbt builds side by side over ``raw_rows`` raw rows: the configured
+        number, else two unless the raw data is large for the memory limit (see
+        ``RAW_ROWS_PER_GB_FOR_PARALLEL_MODELS``).
+
+        >>> Settings(Path("/h")).dbt_threads_for(18_000_000)
+        2
+        >>> Settings(Path("/h"), duckdb_memory_limit="12GB").dbt_threads_for(182_000_000)
+        1
+        >>> Settings(Path("/h"), dbt_threads=4).dbt_threads_for(182_000_000)
+        4
+        """
+        if self.dbt_threads is not None:
+            return self.dbt_threads
+        limit_gb = memory_limit_bytes(self.duckdb_memory_limit) / 10**9
+        return 2 if raw_rows <= RAW_ROWS_PER_GB_FOR_PARALLEL_MODELS * limit_gb else 1
+
     def dbt_vars(self) -> dict[str, str | int]:
         """The dbt vars of every run of this deployment. The as-of date is not among them
         (see ``dbt_as_of_env``): dbt re-parses the whole project when a var changes."""
@@ -146,3 +175,21 @@ class Settings:
     def raw_dataset(self) -> str:
         """The warehouse schema dlt lands the CRM source's raw tables in."""
         return f"raw_{self.crm_source}"
+
+
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
+
+
+def memory_limit_bytes(limit: str) -> int:
+    """A DuckDB memory limit (``3GB``, ``500MB``, ``1.5GiB``) in bytes.
+
+    >>> memory_limit_bytes("3GB"), memory_limit_bytes("512 MiB")
+    (3000000000, 536870912)
+    """
+    text = limit.strip().lower().replace(" ", "")
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text[len(number) :] or "b"
+    if not number or unit not in _SIZE_UNITS:
+        raise ValueError(f"not a memory limit: {limit!r} (expected e.g. 3GB or 512MiB)")
+    return int(float(number) * _SIZE_UNITS[unit])

@@ -21,6 +21,7 @@ import pytest
 
 from ingestion.demo_crm import truths
 from orchestration.cli import main
+from orchestration.defs.transformation import raw_row_count
 from orchestration.lineage import raw_fields, read_edges
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.reports_check import load_pages
@@ -452,3 +453,18 @@ def test_rerun_of_the_same_as_of_publishes_identical_tables_while_a_reader_reads
     previous = settings.published_path.with_name("salespulse.previous.duckdb")
     assert previous.exists()
     assert (datetime.now() - datetime.fromtimestamp(previous.stat().st_mtime)) < timedelta(hours=1)
+
+
+def test_dbt_built_with_the_threads_chosen_for_the_raw_data(settings: Settings) -> None:
+    """The run chose dbt's threads from the raw rows (Settings.dbt_threads_for) and dbt's
+    profile used them (dbt logs its concurrency)."""
+    raw_rows = raw_row_count(settings.warehouse_path, settings.raw_dataset)
+    assert raw_rows > 0
+    logs = sorted(settings.dbt_target_dir.glob("dbt.log*"))
+    concurrency = {
+        line.split("Concurrency: ", 1)[1].split(" threads", 1)[0]
+        for log in logs
+        for line in log.read_text(errors="replace").splitlines()
+        if "Concurrency: " in line
+    }
+    assert concurrency == {str(settings.dbt_threads_for(raw_rows))}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -157,6 +158,18 @@ def mart_asset_keys(manifest_path: Path) -> list[dg.AssetKey]:
     )
 
 
+def raw_row_count(warehouse: Path, raw_schema: str) -> int:
+    """The rows of the raw tables in ``raw_schema`` (DuckDB's stored counts: no scan)."""
+    if not warehouse.exists():
+        return 0
+    with duckdb.connect(str(warehouse)) as con:
+        row = con.execute(
+            "select coalesce(sum(estimated_size), 0) from duckdb_tables() where schema_name = ?",
+            [raw_schema],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=project.manifest_path,
@@ -174,7 +187,17 @@ def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefini
         # before dbt's subprocess, the run's largest user of memory, starts
         before, after = release_unused_memory()
         context.log.info(f"released {(before - after) / 2**20:,.0f} MB before dbt")
-        with scoped_environment(settings.dbt_as_of_env(context.partition_key)):
+        raw_rows = raw_row_count(settings.warehouse_path, settings.raw_dataset)
+        threads = settings.dbt_threads_for(raw_rows)
+        context.log.info(
+            f"dbt threads: {threads} ({raw_rows:,} raw rows, DuckDB memory limit "
+            f"{settings.duckdb_memory_limit})"
+        )
+        dbt_env = {
+            **settings.dbt_as_of_env(context.partition_key),
+            "SALESPULSE_DBT_THREADS": str(threads),
+        }
+        with scoped_environment(dbt_env):
             invocation = dbt.cli(
                 # unit tests pin logic, not data: CI runs them (dbt's advice: not in
                 # production); they cost 15-40 s of every refresh (docs/performance.md)
