@@ -125,6 +125,8 @@ DISPATCHED_ON_DUCKDB: dict[type[exp.Expression] | str, str] = {
     "timezone": "salespulse.local_date / utc_start_of_local_day (duckdb__ variants)",
     exp.GroupConcat: "dbt.listagg (duckdb__listagg: string_agg; salespulse.ordered_text_agg)",
     exp.MD5: "dbt.hash (default__hash: md5; salespulse.deal_spell_fingerprints)",
+    exp.BitwiseXorAgg: "salespulse.group_fingerprint (duckdb__group_fingerprint: bit_xor)",
+    "hash": "salespulse.group_fingerprint (duckdb__group_fingerprint: hash)",
 }
 
 # The DuckDB spellings of the functions above, which a model must never write by hand.
@@ -140,6 +142,7 @@ HAND_WRITTEN_PATTERNS: dict[str, re.Pattern[str]] = {
         "timezone": r"\b(timezone|convert_timezone|from_utc_timestamp|to_utc_timestamp)\s*\(",
         "string_agg/listagg/group_concat": r"\b(string_agg|listagg|group_concat)\s*\(",
         "md5/sha": r"\b(md5|sha\d*)\s*\(",
+        "hash/bit_xor (not dbt.hash)": r"(?<![.\w])(hash|bit_xor)\s*\(",
     }.items()
 }
 
