@@ -7,7 +7,6 @@ every asset partitioned by as-of date and every warehouse writer in one pool of 
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from orchestration.defs.ingestion import build_ingestion_assets, ingestion_resources
@@ -16,6 +15,7 @@ from orchestration.defs.quality import build_asset_checks
 from orchestration.defs.schedules import build_jobs, build_schedules
 from orchestration.defs.transformation import (
     DBT_EXECUTABLE,
+    SubprocessDbtCliResource,
     build_dbt_assets,
     dbt_project,
     ensure_manifest,
@@ -41,7 +41,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         schedules=build_schedules(settings),
         resources={
             "dlt": DagsterDltResource(),
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=str(DBT_EXECUTABLE)),
+            "dbt": SubprocessDbtCliResource(
+                project_dir=project, dbt_executable=str(DBT_EXECUTABLE)
+            ),
             **ingestion_resources(settings),
         },
     )

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
+from dagster_dbt import DbtCliResource
 
 from orchestration.assembly import build_definitions
+from orchestration.defs.transformation import SubprocessDbtCliResource
 from orchestration.settings import Settings
 
 
@@ -113,3 +115,14 @@ def test_each_crm_source_feeds_its_staging_and_the_canonical_interface(
     interface = {key for key in staging if key.path[-1].startswith("stg_crm__")}
     assert {dep for key in interface for dep in graph.get(key).parent_keys} <= source_staging
     assert len(interface) == 17
+
+
+def test_dbt_runs_without_an_in_process_adapter(defs: dg.Definitions) -> None:
+    """The dbt resource skips the adapter dagster-dbt would build in the Dagster process
+    (SubprocessDbtCliResource); the hook it overrides must still exist in dagster-dbt, or
+    an upgrade would bring the cost back unnoticed."""
+    hook = getattr(DbtCliResource, "_initialize_dbt_core_adapter", None)
+    assert callable(hook)
+    resource = defs.resources["dbt"]
+    assert isinstance(resource, SubprocessDbtCliResource)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
