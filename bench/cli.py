@@ -61,7 +61,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = add_arguments(
         argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     )
-    return run(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    if problem := output_deleted_with_workdir(args):
+        parser.error(problem)
+    return run(args)
+
+
+def output_deleted_with_workdir(args: argparse.Namespace) -> str | None:
+    """Why the run's results would be lost, if they would: a --json file inside a --workdir
+    that the benchmark deletes at the end (no --keep) goes with it, after a run that may
+    have taken half an hour."""
+    if args.json is None or args.workdir is None or args.keep:
+        return None
+    json_path, workdir = args.json.resolve(), args.workdir.resolve()
+    if json_path.is_relative_to(workdir):
+        return (
+            f"--json {args.json} is inside --workdir {args.workdir}, which is deleted when "
+            "the benchmark ends: write the JSON elsewhere, or pass --keep"
+        )
+    return None
 
 
 def run(args: argparse.Namespace) -> int:

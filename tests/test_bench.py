@@ -4,6 +4,7 @@ logo churn equal the dbt marts'. No timing is asserted anywhere."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -14,7 +15,8 @@ import duckdb
 import pytest
 
 from bench import SIZES
-from bench.cli import size_arg
+from bench.cli import add_arguments, output_deleted_with_workdir, size_arg
+from bench.cli import main as bench_main
 from bench.events import Event, events_from_rows, run_times, stage_of
 from bench.floor import floor_sql, generate
 from bench.report import Row, format_table, markdown_table, rate, ratio, ratios
@@ -252,3 +254,19 @@ def test_floor_activity_and_churn_equal_the_marts(
         "from floor_customer_churn_monthly order by 1"
     ).fetchall()
     assert mart and floor == mart
+
+
+def test_a_json_file_inside_the_deleted_work_dir_is_refused(tmp_path: Path) -> None:
+    """The work dir is deleted at the end (without --keep): results written inside it
+    would go with it, so the command refuses before running."""
+    work = tmp_path / "work"
+    with pytest.raises(SystemExit) as refused:
+        bench_main(["--size", "300", "--workdir", str(work), "--json", str(work / "r.json")])
+    assert refused.value.code == 2
+    parser = add_arguments(argparse.ArgumentParser())
+    inside = parser.parse_args(["--workdir", str(work), "--json", str(work / "r.json")])
+    assert "inside --workdir" in (output_deleted_with_workdir(inside) or "")
+    kept = parser.parse_args(["--workdir", str(work), "--json", str(work / "r.json"), "--keep"])
+    beside = parser.parse_args(["--workdir", str(work), "--json", str(tmp_path / "r.json")])
+    assert output_deleted_with_workdir(kept) is None
+    assert output_deleted_with_workdir(beside) is None
