@@ -34,7 +34,7 @@ of the DuckDB memory limit, and one at a time above it. Each DuckDB query alread
 core; two large models side by side split one memory limit and spill. Measured: at 1M deals
 (18M raw rows, 3GB) two threads took 73.5 s of dbt execution against 82.2 s for one; at 10M
 deals (182M raw rows, 12GB) ``rep_performance`` took 358 s beside other models and 73 s alone
-(docs/performance.md, "dbt threads")."""
+(docs/performance.md, "L: 10,000,000 deals")."""
 CRM_SOURCES = ("demo_crm", "files", "hubspot", "pipedrive", "salesforce")
 """The CRM sources a warehouse can be built from (dbt var ``crm_source``; see docs/connectors)."""
 
@@ -56,6 +56,10 @@ class Settings:
     """dbt's worker threads (SALESPULSE_DBT_THREADS); unset: ``dbt_threads_for`` the data."""
 
     def __post_init__(self) -> None:
+        try:
+            memory_limit_bytes(self.duckdb_memory_limit)
+        except ValueError as error:
+            raise ValueError(f"SALESPULSE_DUCKDB_MEMORY_LIMIT: {error}") from None
         if self.crm_source not in CRM_SOURCES:
             raise ValueError(
                 f"SALESPULSE_CRM_SOURCE is {self.crm_source!r}; expected one of "
@@ -78,9 +82,7 @@ class Settings:
             duckdb_memory_limit=env.get(
                 "SALESPULSE_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT
             ),
-            dbt_threads=int(env["SALESPULSE_DBT_THREADS"])
-            if env.get("SALESPULSE_DBT_THREADS")
-            else None,
+            dbt_threads=_positive_int(env, "SALESPULSE_DBT_THREADS"),
         )
 
     @property
@@ -193,3 +195,13 @@ def memory_limit_bytes(limit: str) -> int:
     if not number or unit not in _SIZE_UNITS:
         raise ValueError(f"not a memory limit: {limit!r} (expected e.g. 3GB or 512MiB)")
     return int(float(number) * _SIZE_UNITS[unit])
+
+
+def _positive_int(env: Mapping[str, str], name: str) -> int | None:
+    """The environment variable ``name`` as a positive integer, or None if unset or empty."""
+    text = env.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} is {text!r}; expected a positive whole number")
+    return int(text)

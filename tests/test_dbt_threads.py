@@ -55,3 +55,17 @@ def test_raw_rows_are_counted_in_the_raw_schema_only(tmp_path: Path) -> None:
         con.execute("create table marts.deals as select range as id from range(999)")
     assert raw_row_count(warehouse, "raw_demo_crm") == 1234 + 56
     assert raw_row_count(warehouse, "raw_hubspot") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SALESPULSE_DBT_THREADS", "0"),
+        ("SALESPULSE_DBT_THREADS", "two"),
+        ("SALESPULSE_DBT_THREADS", "-1"),
+        ("SALESPULSE_DUCKDB_MEMORY_LIMIT", "lots"),
+    ],
+)
+def test_bad_settings_fail_early_naming_the_variable(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({"SALESPULSE_HOME": str(tmp_path), name: value})
