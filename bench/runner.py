@@ -138,7 +138,8 @@ class Refresh:
         }
 
 
-RAW_SCHEMA = "raw_demo_crm"
+RAW_SCHEMA = Settings(PROJECT_ROOT).raw_dataset
+"""Where the refresh lands the demo CRM (the default source the benchmark runs)."""
 LARGE_DEALS = 2_000_000
 LARGE_MEMORY_LIMIT = "12GB"
 

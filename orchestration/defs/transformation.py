@@ -178,7 +178,7 @@ def raw_row_count(warehouse: Path, raw_schema: str) -> int:
     """The rows of the raw tables in ``raw_schema`` (DuckDB's stored counts: no scan)."""
     if not warehouse.exists():
         return 0
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         row = con.execute(
             "select coalesce(sum(estimated_size), 0) from duckdb_tables() where schema_name = ?",
             [raw_schema],
