@@ -1,13 +1,15 @@
 """The weekly refresh is incremental and still reproduces a full rebuild exactly.
 
 One warehouse (A) is refreshed week after week the way the schedule does it: dlt loads
-only what changed since the previous extract (merge) and dbt's incremental model
-(int_pipeline_week_states) recomputes only new weeks and changed deals. After every step
+only what changed since the previous extract (merge) and dbt's incremental models
+recompute only what changed (int_pipeline_week_states: new weeks and changed deals;
+int_activities_loaded: activities written by a new load or with changed email events).
+After every step
 the same date is built from scratch in a fresh warehouse (B: full extract, replace, dbt
 ``--full-refresh``), and A must equal B:
 
 * raw: every table, row for row (EXCEPT ALL both ways, dlt's columns aside);
-* the incremental model and the marts built on it, row for row (audit columns aside);
+* the incremental models and the models built on them, row for row (audit columns aside);
 * at the end, every mart and every intermediate table of a full ``dbt run`` (load ids
   aside: they name loads, which differ by construction; reconciliation, which counts rows
   per load, is compared summed over loads).
@@ -51,11 +53,19 @@ STEPS = (
     date(2026, 10, 25),
     date(2026, 11, 8),
 )
-INCREMENTAL_MODEL = "int_pipeline_week_states"
-# the incremental model, what it reads and the marts built on it; plus the marts that
-# read load ids
-STEP_SELECTION = f"+{INCREMENTAL_MODEL}+ +reconciliation +quarantine"
-AUDIT_COLUMNS = {"dbt_invocation_id", "load_id"}
+INCREMENTAL_MODELS = ("int_pipeline_week_states", "int_activities_loaded")
+# the incremental models, what they read and the models built on them; plus the marts
+# that read load ids
+STEP_SELECTION = "+int_pipeline_week_states+ +activity_weekly +reconciliation +quarantine"
+# compared after every step besides the pipeline marts
+STEP_TABLES = (
+    *INCREMENTAL_MODELS,
+    "int_activities",
+    "activity_weekly",
+    "reconciliation",
+    "quarantine",
+)
+AUDIT_COLUMNS = {"dbt_invocation_id", "load_id", "email_load_id"}
 DBT = Path(sys.executable).with_name("dbt")
 
 
@@ -126,8 +136,9 @@ class Step:
     model_differences: dict[str, int] = field(default_factory=dict)
     rows_loaded: int = 0
     raw_rows: int = 0
-    rows_recomputed: int = 0
-    model_rows: int = 0
+    # per incremental model: rows computed by the step's dbt invocation, and all rows
+    rows_recomputed: dict[str, int] = field(default_factory=dict)
+    model_rows: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -158,18 +169,19 @@ def _compare_step(step: Step, warehouse: Path, invocation: str) -> None:
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = current_database() and (table_schema = 'marts' "
             "and table_name like 'pipeline_%' "
-            "or table_name in (?, 'reconciliation', 'quarantine'))",
-            [INCREMENTAL_MODEL],
+            f"or table_name in ({', '.join('?' for _ in STEP_TABLES)}))",
+            list(STEP_TABLES),
         ).fetchall()
         for schema, table in selected:
             step.model_differences[table] = _differences(
                 con, f"inc.{schema}.{table}", f"{schema}.{table}"
             )
-        step.model_rows, step.rows_recomputed = con.execute(
-            "select count(*), count(case when dbt_invocation_id = ? then 1 end) "
-            f"from inc.intermediate.{INCREMENTAL_MODEL}",
-            [invocation],
-        ).fetchone()
+        for model in INCREMENTAL_MODELS:
+            step.model_rows[model], step.rows_recomputed[model] = con.execute(
+                "select count(*), count(case when dbt_invocation_id = ? then 1 end) "
+                f"from inc.intermediate.{model}",
+                [invocation],
+            ).fetchone()
 
 
 @pytest.fixture(scope="module")
@@ -223,10 +235,9 @@ def test_raw_after_merged_loads_equals_a_full_extract(sequence: Sequence) -> Non
         assert set(step.raw_differences.values()) == {0}, (step.as_of, step.raw_differences)
 
 
-def test_incremental_model_and_marts_equal_a_full_rebuild_every_week(sequence: Sequence) -> None:
+def test_incremental_models_and_marts_equal_a_full_rebuild_every_week(sequence: Sequence) -> None:
     for step in sequence.steps:
-        assert INCREMENTAL_MODEL in step.model_differences
-        assert {"pipeline_snapshots_weekly", "pipeline_movement_weekly"} <= set(
+        assert {"pipeline_snapshots_weekly", "pipeline_movement_weekly", *STEP_TABLES} <= set(
             step.model_differences
         )
         assert set(step.model_differences.values()) == {0}, (step.as_of, step.model_differences)
@@ -272,13 +283,16 @@ def test_the_sequence_has_changes_deletions_and_late_rows(sequence: Sequence) ->
 
 def test_a_weekly_step_processes_only_what_changed(sequence: Sequence) -> None:
     """Forward weeks: dlt loads a small part of the raw rows (17 days of changes: the week
-    plus the 10-day late-arrival lag, and the small org tables) and the incremental model
-    recomputes a small part of its rows (one new week, the changed deals)."""
+    plus the 10-day late-arrival lag, and the small org tables) and each incremental model
+    recomputes a small part of its rows (one new week and the changed deals; the new and
+    changed activities)."""
     forward = [s for s, prev in zip(sequence.steps[1:], STEPS, strict=False) if s.as_of > prev]
     assert len(forward) == 3
     for step in forward:
         assert step.rows_loaded < 0.1 * step.raw_rows, (step.as_of, step.rows_loaded)
-        assert step.rows_recomputed < 0.2 * step.model_rows, (step.as_of, step.rows_recomputed)
+        for model in INCREMENTAL_MODELS:
+            recomputed, rows = step.rows_recomputed[model], step.model_rows[model]
+            assert 0 < recomputed < 0.2 * rows, (step.as_of, model, recomputed, rows)
     first = sequence.steps[0]
     assert first.rows_loaded == first.raw_rows  # the first load is a full one
     assert first.rows_recomputed == first.model_rows

@@ -2,7 +2,13 @@
     One row per sales activity before the as-of cutoff, with its local date and week, and
     for emails whether they were delivered and opened by the cutoff. Activities that break
     a row-level rule are quarantined (int_quarantine_activities) and left out.
+
+    A view: what depends on the as-of date (the cutoff, the quarantine, the local date) is
+    applied here to int_activities_loaded, which holds every extracted activity and is
+    refreshed incrementally. Readers pay a filter and a join with the few quarantined ids.
 #}
+
+{{ config(materialized='view') }}
 
 with
 
@@ -15,47 +21,36 @@ quarantined as (
 activities as (
 
     -- activities that break a row-level rule (int_quarantine_activities) are left out
-    select raw.*
-    from {{ ref('stg_crm__activities') }} as raw
+    select loaded.*
+    from {{ ref('int_activities_loaded') }} as loaded
     left join quarantined
-        on raw.activity_id = quarantined.activity_id
-    where raw.occurred_at < {{ salespulse.as_of_cutoff() }}
+        on loaded.activity_id = quarantined.activity_id
+    where loaded.occurred_at < {{ salespulse.as_of_cutoff() }}
       and quarantined.activity_id is null
-
-),
-
-email_outcomes as (
-
-    select
-        activity_id,
-        max(case when event_type = 'delivered' then 1 else 0 end) as is_delivered,
-        max(case when event_type = 'opened' then 1 else 0 end) as is_opened
-
-    from {{ ref('stg_crm__email_events') }}
-    where occurred_at < {{ salespulse.as_of_cutoff() }}
-    group by activity_id
 
 ),
 
 final as (
 
     select
-        activities.activity_id,
-        activities.activity_type,
-        activities.owner_id,
-        activities.deal_id,
-        activities.account_id,
-        activities.occurred_at,
-        {{ salespulse.local_date('activities.occurred_at') }} as activity_date,
-        activities.duration_minutes,
-        case when activities.activity_type = 'email' then coalesce(email_outcomes.is_delivered, 0) = 1 end
-            as is_delivered,
-        case when activities.activity_type = 'email' then coalesce(email_outcomes.is_opened, 0) = 1 end
-            as is_opened
+        activity_id,
+        activity_type,
+        owner_id,
+        deal_id,
+        account_id,
+        occurred_at,
+        {{ salespulse.local_date('occurred_at') }} as activity_date,
+        duration_minutes,
+        case
+            when activity_type = 'email'
+            then coalesce(first_delivered_at < {{ salespulse.as_of_cutoff() }}, false)
+        end as is_delivered,
+        case
+            when activity_type = 'email'
+            then coalesce(first_opened_at < {{ salespulse.as_of_cutoff() }}, false)
+        end as is_opened
 
     from activities
-    left join email_outcomes
-        on activities.activity_id = email_outcomes.activity_id
 
 )
 
