@@ -25,35 +25,14 @@
     ],
 ) }}
 
+{#
+    The staging relations are read where used rather than through import CTEs: DuckDB
+    materializes a CTE read twice, which here copies millions of rows per run.
+#}
+{% set raw_activities = ref('stg_crm__activities') %}
+{% set email_events = ref('stg_crm__email_events') %}
+
 with
-
-raw_activities as (
-
-    -- an activity without an id cannot be tracked; reconciliation reports such rows
-    select * from {{ ref('stg_crm__activities') }}
-    where activity_id is not null
-
-),
-
-email_events as (
-
-    select * from {{ ref('stg_crm__email_events') }}
-
-),
-
-email_summary as (
-
-    select
-        activity_id,
-        min(case when event_type = 'delivered' then occurred_at end) as first_delivered_at,
-        min(case when event_type = 'opened' then occurred_at end) as first_opened_at,
-        count(*) as email_events,
-        max(load_id) as email_load_id
-
-    from email_events
-    group by activity_id
-
-),
 
 {% if is_incremental() %}
 
@@ -67,26 +46,34 @@ stored_loads as (
 changed_activities as (
 
     select raw_activities.activity_id
-    from raw_activities
+    from {{ raw_activities }} as raw_activities
     left join stored_loads
         on raw_activities.load_id = stored_loads.load_id
     where stored_loads.load_id is null
 
 ),
 
+email_fingerprints as (
+
+    select activity_id, count(*) as email_events, max(load_id) as email_load_id
+    from {{ email_events }}
+    group by activity_id
+
+),
+
 -- activities whose email events differ in number or latest load from the stored ones
 changed_emails as (
 
-    select coalesce(email_summary.activity_id, stored.activity_id) as activity_id
-    from email_summary
+    select coalesce(email_fingerprints.activity_id, stored.activity_id) as activity_id
+    from email_fingerprints
     full outer join (
         select activity_id, email_events, email_load_id from {{ this }} where email_events > 0
     ) as stored
-        on email_summary.activity_id = stored.activity_id
+        on email_fingerprints.activity_id = stored.activity_id
     where stored.activity_id is null
-       or email_summary.activity_id is null
-       or email_summary.email_events <> stored.email_events
-       or email_summary.email_load_id <> stored.email_load_id
+       or email_fingerprints.activity_id is null
+       or email_fingerprints.email_events <> stored.email_events
+       or email_fingerprints.email_load_id <> stored.email_load_id
 
 ),
 
@@ -101,9 +88,18 @@ recomputed as (
 activities as (
 
     select raw_activities.*
-    from raw_activities
+    from {{ raw_activities }} as raw_activities
     inner join recomputed
         on raw_activities.activity_id = recomputed.activity_id
+
+),
+
+summarised_events as (
+
+    select email_events.*
+    from {{ email_events }} as email_events
+    inner join recomputed
+        on email_events.activity_id = recomputed.activity_id
 
 ),
 
@@ -111,11 +107,31 @@ activities as (
 
 activities as (
 
-    select * from raw_activities
+    select * from {{ raw_activities }}
+
+),
+
+summarised_events as (
+
+    select * from {{ email_events }}
 
 ),
 
 {% endif %}
+
+email_summary as (
+
+    select
+        activity_id,
+        min(case when event_type = 'delivered' then occurred_at end) as first_delivered_at,
+        min(case when event_type = 'opened' then occurred_at end) as first_opened_at,
+        count(*) as email_events,
+        max(load_id) as email_load_id
+
+    from summarised_events
+    group by activity_id
+
+),
 
 final as (
 
@@ -138,6 +154,8 @@ final as (
     from activities
     left join email_summary
         on activities.activity_id = email_summary.activity_id
+    -- an activity without an id cannot be tracked; reconciliation reports such rows
+    where activities.activity_id is not null
 
 )
 
