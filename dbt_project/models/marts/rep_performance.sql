@@ -13,9 +13,23 @@ rep_periods as (
 
 ),
 
+-- the deal columns used below only: DuckDB materializes a CTE read several times, and at
+-- 1M deals copying every column of int_deals cost 0.5 s of the model's 5 s
 deals as (
 
-    select * from {{ ref('int_deals') }}
+    select
+        deal_id,
+        owner_id,
+        deal_status,
+        amount,
+        created_date,
+        closed_date,
+        closed_at,
+        expected_close_date,
+        sales_cycle_seconds,
+        sales_cycle_days
+
+    from {{ ref('int_deals') }}
 
 ),
 
