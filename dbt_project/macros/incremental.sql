@@ -170,11 +170,12 @@
 {%- endmacro %}
 
 {#
-    After delete_replaced_versions every key of `source` is in the table once per source
-    row (rows without a key are not kept), so the table holds more rows than the source only when keys left the source (a
-    smaller full extract replaced it): those rows are deleted. Fewer rows would mean rows
-    were lost, which cannot happen by the argument above; the run fails then instead of
-    publishing a short table.
+    After delete_replaced_versions the table holds one row per source row with a key: a
+    source row whose load id the table knew was in the source at the previous run, so it
+    is stored, and every other source row was recomputed by this run. So the table holds
+    more rows than the source only when keys left the source (a smaller full extract
+    replaced it): those rows are deleted. Fewer rows would mean rows were lost, which the
+    above rules out; the run then fails instead of publishing a short table.
 #}
 {% macro delete_rows_gone_from(key, source) -%}
     {%- if execute -%}
