@@ -4,15 +4,10 @@
     date, the reporting time zone or the quarantine rules; int_activities applies those
     (a view over this table), so a new as-of date recomputes nothing here.
 
-    Incremental (macros/incremental.sql, "Incremental by load"): dlt writes every new or
-    changed raw row with the id of the load that wrote it, so a raw activity whose load id
-    is not among the stored rows' load ids is new or changed, and an activity whose email
-    events' count or latest load id differs from the stored one has new, changed or
-    deleted email events. A run appends the rows of those activities only; the post-hook
-    then deletes the versions they replace, and the rows of activities no longer in the
-    extract (which only a smaller full extract can cause: then the stored rows outnumber
-    the raw ones). So a weekly run touches the ~2% of activities that changed, and any run
-    equals a full rebuild.
+    Incremental by load (macros/incremental.sql): a run recomputes the activities whose raw
+    row was written by a load the table does not know, and those whose email events differ
+    in count or latest load from the stored ones (new, changed, re-assigned or deleted
+    events); the post-hooks make the table equal a full rebuild.
 #}
 
 {{ config(
@@ -29,8 +24,8 @@
     The staging relations are read where used rather than through import CTEs: DuckDB
     materializes a CTE read twice, which here copies millions of rows per run.
 #}
-{% set raw_activities = ref('stg_crm__activities') %}
-{% set email_events = ref('stg_crm__email_events') %}
+{% set staged_activities = ref('stg_crm__activities') %}
+{% set staged_email_events = ref('stg_crm__email_events') %}
 
 with
 
@@ -46,7 +41,7 @@ stored_loads as (
 changed_activities as (
 
     select raw_activities.activity_id
-    from {{ raw_activities }} as raw_activities
+    from {{ staged_activities }} as raw_activities
     left join stored_loads
         on raw_activities.load_id = stored_loads.load_id
     where stored_loads.load_id is null
@@ -56,7 +51,7 @@ changed_activities as (
 email_fingerprints as (
 
     select activity_id, count(*) as email_events, max(load_id) as email_load_id
-    from {{ email_events }}
+    from {{ staged_email_events }}
     group by activity_id
 
 ),
@@ -88,7 +83,7 @@ recomputed as (
 activities as (
 
     select raw_activities.*
-    from {{ raw_activities }} as raw_activities
+    from {{ staged_activities }} as raw_activities
     inner join recomputed
         on raw_activities.activity_id = recomputed.activity_id
 
@@ -97,7 +92,7 @@ activities as (
 summarised_events as (
 
     select email_events.*
-    from {{ email_events }} as email_events
+    from {{ staged_email_events }} as email_events
     inner join recomputed
         on email_events.activity_id = recomputed.activity_id
 
@@ -107,13 +102,13 @@ summarised_events as (
 
 activities as (
 
-    select * from {{ raw_activities }}
+    select * from {{ staged_activities }}
 
 ),
 
 summarised_events as (
 
-    select * from {{ email_events }}
+    select * from {{ staged_email_events }}
 
 ),
 
