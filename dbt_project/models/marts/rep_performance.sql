@@ -186,10 +186,12 @@ points as (
         period_type,
         period_start,
         period_end,
+        -- the pipeline is read at the start of this local day: the period's end, or the day
+        -- after the as-of date (the as-of cutoff)
         case
-            when is_complete_period then {{ salespulse.utc_start_of_local_day('period_end') }}
-            else {{ salespulse.as_of_cutoff() }}
-        end as end_point,
+            when is_complete_period then period_end
+            else cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date)
+        end as end_date,
         case
             when is_complete_period then {{ salespulse.utc_start_of_local_day('period_start') }}
             else {{ salespulse.as_of_cutoff() }}
@@ -216,22 +218,34 @@ open_visits as (
 -- when exited; the pipeline at a point is the running sum of the changes before it. The
 -- points ride in the same ordered stream (sorted before changes at the same instant), so
 -- this is one sort per owner instead of a range join of every period with every visit.
-pipeline_changes as (
+-- Every point is the start of a local day, so a change counts at a point exactly when its
+-- local date is before the point's: the changes are summed per owner and local day first
+-- (about 3 changes an owner-day at 1M deals), which shrinks the sort.
+pipeline_day_changes as (
 
-    select owner_id as user_id, entered_at as changed_at, 1 as is_change,
-        1 as deal_change, amount as amount_change,
-        cast(null as {{ dbt.type_string() }}) as period_type, cast(null as date) as period_start
+    select owner_id as user_id, {{ salespulse.local_date('entered_at') }} as changed_on,
+        1 as deal_change, amount as amount_change
     from open_visits
 
     union all
 
-    select owner_id, exited_at, 1, -1, -amount, null, null
+    select owner_id, {{ salespulse.local_date('exited_at') }}, -1, -amount
     from open_visits
     where exited_at is not null
 
+),
+
+pipeline_changes as (
+
+    select user_id, changed_on, 1 as is_change,
+        sum(deal_change) as deal_change, sum(amount_change) as amount_change,
+        cast(null as {{ dbt.type_string() }}) as period_type, cast(null as date) as period_start
+    from pipeline_day_changes
+    group by user_id, changed_on
+
     union all
 
-    select user_id, end_point, 0, 0, null, period_type, period_start
+    select user_id, end_date, 0, 0, null, period_type, period_start
     from points
 
 ),
@@ -246,11 +260,11 @@ pipeline_running as (
         period_type,
         period_start,
         sum(deal_change) over (
-            partition by user_id order by changed_at nulls first, is_change nulls first
+            partition by user_id order by changed_on nulls first, is_change nulls first
             rows between unbounded preceding and current row
         ) as open_deals,
         sum(amount_change) over (
-            partition by user_id order by changed_at nulls first, is_change nulls first
+            partition by user_id order by changed_on nulls first, is_change nulls first
             rows between unbounded preceding and current row
         ) as open_pipeline
 
