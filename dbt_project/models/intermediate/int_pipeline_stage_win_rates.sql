@@ -86,19 +86,37 @@ closed_in_window as (
 
 ),
 
-stages_entered as (
+-- the open stages each closed deal entered before its close, once per close (not once per
+-- reference quarter: 1.4-1.8 s -> 0.9 s alone at 1M deals)
+stages_before_close as (
 
     select distinct
+        closures.deal_id,
+        closures.closing_visit_number,
+        live_visits.stage_id
+
+    from closures
+    inner join live_visits
+        on closures.deal_id = live_visits.deal_id
+        and live_visits.visit_number < closures.closing_visit_number
+        and not live_visits.is_closed_stage
+
+),
+
+-- a deal has at most one close in a window (an earlier close was reopened before the
+-- later one, so before the window end): one row per reference quarter, deal and stage
+stages_entered as (
+
+    select
         closed_in_window.reference_quarter_start,
         closed_in_window.deal_id,
         closed_in_window.is_won_stage as is_won,
-        live_visits.stage_id
+        stages_before_close.stage_id
 
     from closed_in_window
-    inner join live_visits
-        on closed_in_window.deal_id = live_visits.deal_id
-        and live_visits.visit_number < closed_in_window.closing_visit_number
-        and not live_visits.is_closed_stage
+    inner join stages_before_close
+        on closed_in_window.deal_id = stages_before_close.deal_id
+        and closed_in_window.closing_visit_number = stages_before_close.closing_visit_number
 
 ),
 
