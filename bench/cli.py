@@ -53,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "then as of --as-of (incremental: dlt merges what changed, dbt's incremental models "
         "recompute new weeks and changed deals); reported against the full refresh",
     )  # fmt: skip
+    parser.add_argument(
+        "--weekly-only", action="store_true",
+        help="only the weekly schedule, in one home: a fresh home refreshed as of the week "
+        "before --as-of (a full refresh), then as of --as-of, reported against the first; no "
+        "floor, no baseline (for L, where --weekly's two homes do not fit on the disk)",
+    )  # fmt: skip
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp dir")
     return parser
 
@@ -62,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     )
     args = parser.parse_args(argv)
+    if args.weekly and args.weekly_only:
+        parser.error("--weekly and --weekly-only: choose one")
     if problem := output_deleted_with_workdir(args):
         parser.error(problem)
     return run(args)
@@ -83,9 +91,19 @@ def output_deleted_with_workdir(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bench.runner import DEFAULT_AS_OF, run_bench
+    from bench.runner import DEFAULT_AS_OF, run_bench, run_weekly_only
 
     label, deals = args.size
+    if args.weekly_only:
+        weekly = run_weekly_only(
+            label,
+            deals,
+            as_of=args.as_of or DEFAULT_AS_OF,
+            json_path=args.json,
+            keep=args.keep,
+            workdir=args.workdir,
+        )["weekly_refresh"]
+        return 0 if weekly["refresh"]["returncode"] == 0 else 1
     result = run_bench(
         label,
         deals,

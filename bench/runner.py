@@ -126,6 +126,8 @@ class Refresh:
             "returncode": self.returncode,
             "run_id": self.run_id,
             "status": self.status,
+            "process_start": self.process_start,
+            "process_end": self.process_end,
             "wall_seconds": self.wall,
             "fixed_seconds": self.fixed,
             "fixed_parts": self.fixed_parts(),
@@ -270,18 +272,27 @@ def last_load(warehouse: Path, schema: str = RAW_SCHEMA) -> dict[str, Any]:
     }
 
 
+FULL_STAND_IN = (
+    "the previous week's refresh: it ran in a fresh home, so it is a full refresh of the "
+    "same code, on a week less data"
+)
+
+
 def weekly_refresh(
-    work: Path, deals: int, as_of: date, full: Refresh, src: Path = PROJECT_ROOT
+    work: Path, deals: int, as_of: date, full: Refresh | None, src: Path = PROJECT_ROOT
 ) -> dict[str, Any]:
     """The realistic schedule: a home refreshed as of the week before ``as_of``, then as of
     ``as_of`` (dlt merges what changed, dbt's incremental models recompute new weeks and
-    changed deals). Its stages against ``full`` (the fresh-home refresh as of ``as_of``)."""
+    changed deals). Its stages against ``full`` (the fresh-home refresh as of ``as_of``),
+    or without one against the previous week's refresh (``FULL_STAND_IN``)."""
     home = work / "home-weekly"
     say(f"weekly: a home refreshed as of {as_of - timedelta(days=7)}, then as of {as_of}")
     before = run_refresh(home, deals, as_of - timedelta(days=7), src)
     say(f"  previous week {before.wall:.1f}s wall, exit {before.returncode}")
     weekly = run_refresh(home, deals, as_of, src)
     say(f"  this week {weekly.wall:.1f}s wall, exit {weekly.returncode}")
+    compared_with = "the fresh-home refresh as of the same date" if full else FULL_STAND_IN
+    full = full or before
     pairs = {
         stage: (full.stage_seconds.get(stage), weekly.stage_seconds.get(stage))
         for stage in ("ingest", "checks", "dbt build", "publish")
@@ -297,6 +308,7 @@ def weekly_refresh(
         "previous_week_refresh": before.as_dict(),
         "refresh": weekly.as_dict(),
         "compared_to_full": compared,
+        "full_is": compared_with,
         "load": loaded,
     }
 
@@ -639,21 +651,86 @@ def run_bench(
             f"kept): {following.wall:.1f}s wall = {parts}, fixed {following.fixed:.1f}s"
         )
     if incremental:
-        load = incremental["load"]
-        print(
-            f"  weekly refresh (a week after a refresh in the same home): "
-            f"{load.get('rows_loaded_total', 0):,} of {load.get('raw_rows_total', 0):,} raw "
-            f"rows loaded, {load.get('deals_changed_pct') or 0:.2f}% of the deals changed"
-        )
-        for stage, c in incremental["compared_to_full"].items():
-            share = "n/a" if c["ratio"] is None else f"{100 * c['ratio']:.1f}%"
-            print(
-                f"    {stage:<12} incremental {c['incremental_s'] or 0:7.1f}s vs full "
-                f"{c['full_s'] or 0:7.1f}s ({share})"
-            )
+        print_weekly(incremental)
     print(
         f"  peak RSS (largest phase) {overall_peak or 0:,.0f} MB; load {load_start} -> {load_end}"
     )
+    finish(result, work, json_path, keep)
+    return result
+
+
+def run_weekly_only(
+    label: str,
+    deals: int,
+    *,
+    as_of: date = DEFAULT_AS_OF,
+    json_path: Path | None = None,
+    keep: bool = False,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    """Only the weekly schedule (``--weekly-only``): one home, refreshed as of the week
+    before ``as_of`` (a fresh home: a full refresh) and then as of ``as_of``; the weekly run
+    is reported against the first. No floor, no 10k baseline, no second home: for sizes
+    where ``--weekly``'s two homes do not fit on the disk (L)."""
+    facts = machine_facts()
+    load_start = load_average()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    work = Path(workdir or tempfile.mkdtemp(prefix=f"salespulse-bench-{label}-weekly-"))
+    work.mkdir(parents=True, exist_ok=True)
+    say(f"size {label}: {deals:,} deals, weekly only, as of {as_of}, work dir {work}")
+    src = snapshot(work / "src")
+    if parse_manifest(src)[1] != 0:
+        raise SystemExit(f"bench: dbt parse failed in {src / 'dbt_project'}")
+    with RssSampler() as rss:
+        incremental = weekly_refresh(work, deals, as_of, None, src)
+    peaks = {
+        run: rss.peak_mb(
+            incremental[run]["process_start"], incremental[run]["process_end"],
+            children_only=True,
+        )
+        for run in ("previous_week_refresh", "refresh")
+    }  # fmt: skip
+    result: dict[str, Any] = {
+        "size": label,
+        "deals": deals,
+        "as_of": as_of.isoformat(),
+        "started_at": started_at,
+        "machine": {**facts, "load_average_start": load_start, "load_average_end": load_average()},
+        "duckdb_memory_limit": refresh_memory_limit(deals),
+        "weekly_refresh": incremental,
+        "peak_rss_mb": peaks,
+    }
+    print()
+    print(f"SalesPulse bench, size {label} ({deals:,} deals), weekly only, as of {as_of}")
+    print_weekly(incremental)
+    print(
+        f"  peak RSS: previous week {peaks['previous_week_refresh'] or 0:,.0f} MB, this week "
+        f"{peaks['refresh'] or 0:,.0f} MB; load {load_start} -> "
+        f"{result['machine']['load_average_end']}"
+    )
+    finish(result, work, json_path, keep)
+    return result
+
+
+def print_weekly(incremental: dict[str, Any]) -> None:
+    """The weekly refresh's stages against the full refresh they are compared with."""
+    load = incremental["load"]
+    print(
+        f"  weekly refresh (a week after a refresh in the same home): "
+        f"{load.get('rows_loaded_total', 0):,} of {load.get('raw_rows_total', 0):,} raw "
+        f"rows loaded, {load.get('deals_changed_pct') or 0:.2f}% of the deals changed; "
+        f"full = {incremental['full_is']}"
+    )
+    for stage, c in incremental["compared_to_full"].items():
+        share = "n/a" if c["ratio"] is None else f"{100 * c['ratio']:.1f}%"
+        print(
+            f"    {stage:<12} incremental {c['incremental_s'] or 0:7.1f}s vs full "
+            f"{c['full_s'] or 0:7.1f}s ({share})"
+        )
+
+
+def finish(result: dict[str, Any], work: Path, json_path: Path | None, keep: bool) -> None:
+    """Write the JSON, then keep or delete the work dir."""
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result, indent=2, default=str))
@@ -662,4 +739,3 @@ def run_bench(
         print(f"  kept: {work}")
     else:
         shutil.rmtree(work, ignore_errors=True)
-    return result

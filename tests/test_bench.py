@@ -270,3 +270,12 @@ def test_a_json_file_inside_the_deleted_work_dir_is_refused(tmp_path: Path) -> N
     beside = parser.parse_args(["--workdir", str(work), "--json", str(tmp_path / "r.json")])
     assert output_deleted_with_workdir(kept) is None
     assert output_deleted_with_workdir(beside) is None
+
+
+def test_weekly_and_weekly_only_are_exclusive(tmp_path: Path) -> None:
+    """--weekly-only replaces the full benchmark with the weekly schedule in one home; asking
+    for both is refused before anything runs."""
+    with pytest.raises(SystemExit) as refused:
+        bench_main(["--size", "300", "--weekly", "--weekly-only", "--workdir", str(tmp_path)])
+    assert refused.value.code == 2
+    assert not any(tmp_path.iterdir())
