@@ -94,26 +94,22 @@ def run(args: argparse.Namespace) -> int:
     from bench.runner import DEFAULT_AS_OF, run_bench, run_weekly_only
 
     label, deals = args.size
+    common = {
+        "as_of": args.as_of or DEFAULT_AS_OF,
+        "json_path": args.json,
+        "keep": args.keep,
+        "workdir": args.workdir,
+    }
     if args.weekly_only:
-        weekly = run_weekly_only(
-            label,
-            deals,
-            as_of=args.as_of or DEFAULT_AS_OF,
-            json_path=args.json,
-            keep=args.keep,
-            workdir=args.workdir,
-        )["weekly_refresh"]
+        weekly = run_weekly_only(label, deals, **common)["weekly_refresh"]
         return 0 if weekly["refresh"]["returncode"] == 0 else 1
     result = run_bench(
         label,
         deals,
-        as_of=args.as_of or DEFAULT_AS_OF,
-        json_path=args.json,
-        keep=args.keep,
         small_baseline=args.baseline,
         parse_probe=not args.no_parse_probe,
         next_week=args.next_week,
         weekly=args.weekly,
-        workdir=args.workdir,
+        **common,
     )
     return 0 if result["refresh"]["returncode"] == 0 else 1

@@ -59,25 +59,16 @@ joined as (
 -- deals). entry_of_stage is the running count of the deal's entries into this stage, in
 -- the same order (the stage order is constant within a stage); row_number rather than a
 -- framed count(*), which BigQuery cannot order with DuckDB's nulls-last default.
+{% set visit_order = 'partition by deal_id order by entered_at, stage_order, stage_id' %}
 sequenced as (
 
     select
         joined.*,
-        row_number() over (
-            partition by deal_id order by entered_at, stage_order, stage_id
-        ) as visit_number,
-        lead(entered_at) over (
-            partition by deal_id order by entered_at, stage_order, stage_id
-        ) as exited_at,
-        lead(stage_id) over (
-            partition by deal_id order by entered_at, stage_order, stage_id
-        ) as next_stage_id,
-        lead(stage_order) over (
-            partition by deal_id order by entered_at, stage_order, stage_id
-        ) as next_stage_order,
-        lead(is_closed_stage) over (
-            partition by deal_id order by entered_at, stage_order, stage_id
-        ) as next_is_closed_stage,
+        row_number() over ({{ visit_order }}) as visit_number,
+        lead(entered_at) over ({{ visit_order }}) as exited_at,
+        lead(stage_id) over ({{ visit_order }}) as next_stage_id,
+        lead(stage_order) over ({{ visit_order }}) as next_stage_order,
+        lead(is_closed_stage) over ({{ visit_order }}) as next_is_closed_stage,
         row_number() over (
             partition by deal_id, stage_id order by entered_at, stage_order
         ) as entry_of_stage
