@@ -15,7 +15,6 @@
   read-only, carries the run's as-of date, and holds every mart with the warehouse's rows.
 """
 
-import json
 import math
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -26,6 +25,7 @@ import duckdb
 
 from orchestration.defs import WAREHOUSE_POOL
 from orchestration.defs.publishing import PUBLISHED_REPORTS
+from orchestration.manifest import load_manifest
 from orchestration.quality.data_docs import DataDocsSite
 from orchestration.quality.freshness import FreshnessRule, freshness_rules, measure
 from orchestration.quality.suites import WAREHOUSE_SUITES, TableSuite, raw_suites
@@ -85,7 +85,7 @@ def build_asset_checks(
 def _manifest(settings: Settings) -> dict:
     from orchestration.defs.transformation import dbt_project
 
-    return json.loads(dbt_project(settings).manifest_path.read_text())
+    return load_manifest(dbt_project(settings).manifest_path)
 
 
 def build_freshness_checks(
