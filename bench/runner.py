@@ -443,6 +443,43 @@ def run_reports(published: Path, src: Path = PROJECT_ROOT) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Start:
+    """What every benchmark run records before it begins, where it works, and the snapshot
+    of the code it runs (parsed by dbt there)."""
+
+    facts: dict[str, Any]
+    load_start: list[float]
+    started_at: str
+    work: Path
+    src: Path
+    parse_seconds: float
+
+    def machine(self) -> dict[str, Any]:
+        """The machine facts with the load average at the start and now (the end)."""
+        return {
+            **self.facts,
+            "load_average_start": self.load_start,
+            "load_average_end": load_average(),
+        }
+
+
+def begin(label: str, deals: int, as_of: date, workdir: Path | None, mode: str = "") -> Start:
+    """Record the machine, make the work dir, snapshot the code there and parse it."""
+    facts = machine_facts()
+    load_start = load_average()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    work = Path(workdir or tempfile.mkdtemp(prefix=f"salespulse-bench-{label}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    say(f"size {label}{mode}: {deals:,} deals as of {as_of}, work dir {work}, load {load_start}")
+    say("snapshot of the code (orchestration, ingestion, dbt_project, reports) and dbt parse")
+    src = snapshot(work / "src")
+    parse_seconds, parse_rc = parse_manifest(src)
+    if parse_rc != 0:
+        raise SystemExit(f"bench: dbt parse failed in {src / 'dbt_project'}")
+    return Start(facts, load_start, started_at, work, src, parse_seconds)
+
+
 def run_bench(
     label: str,
     deals: int,
@@ -458,18 +495,9 @@ def run_bench(
 ) -> dict[str, Any]:
     """Run the whole benchmark at ``deals`` deals; print the table; return (and write) JSON."""
     small_baseline = deals > SMALL_SIZE if small_baseline is None else small_baseline
-    facts = machine_facts()
-    load_start = load_average()
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    work = Path(workdir or tempfile.mkdtemp(prefix=f"salespulse-bench-{label}-"))
-    work.mkdir(parents=True, exist_ok=True)
-    say(f"size {label}: {deals:,} deals as of {as_of}, work dir {work}, load {load_start}")
+    start = begin(label, deals, as_of, workdir)
+    work, src = start.work, start.src
     phases: dict[str, tuple[float, float]] = {}
-    say("snapshot of the code (orchestration, ingestion, dbt_project, reports) and dbt parse")
-    src = snapshot(work / "src")
-    manifest_s, manifest_rc = parse_manifest(src)
-    if manifest_rc != 0:
-        raise SystemExit(f"bench: dbt parse failed in {src / 'dbt_project'}")
     with RssSampler() as rss:
         t0 = time.time()
         say("generate: demo CRM (Arrow, timed alone) and the floor's Parquet input")
@@ -535,7 +563,7 @@ def run_bench(
             t0 = time.time()
             incremental = weekly_refresh(work, deals, as_of, refresh, src)
             phases["weekly refresh"] = (t0, time.time())
-    load_end = load_average()
+    machine = start.machine()
     floor_s = min(floor_runs)
     raw_rows = sum(refresh.raw_rows.values()) or gen.total_rows
 
@@ -587,8 +615,8 @@ def run_bench(
         "size": label,
         "deals": deals,
         "as_of": as_of.isoformat(),
-        "started_at": started_at,
-        "machine": {**facts, "load_average_start": load_start, "load_average_end": load_end},
+        "started_at": start.started_at,
+        "machine": machine,
         "duckdb_memory_limit": refresh_memory_limit(deals),
         "rows": {
             "generated": gen.rows,
@@ -617,7 +645,7 @@ def run_bench(
         "next_week_refresh": following.as_dict() if following else None,
         "weekly_refresh": incremental,
         "reports": reports,
-        "fixed_costs": {**costs, "setup_dbt_parse_s": manifest_s},
+        "fixed_costs": {**costs, "setup_dbt_parse_s": start.parse_seconds},
         "peak_rss_mb": {"overall": overall_peak, "by_phase": peaks, "by_stage": step_peaks},
         "markdown_table": markdown_table(rows, floor_s),
     }  # fmt: skip
@@ -653,7 +681,8 @@ def run_bench(
     if incremental:
         print_weekly(incremental)
     print(
-        f"  peak RSS (largest phase) {overall_peak or 0:,.0f} MB; load {load_start} -> {load_end}"
+        f"  peak RSS (largest phase) {overall_peak or 0:,.0f} MB; "
+        f"load {start.load_start} -> {machine['load_average_end']}"
     )
     finish(result, work, json_path, keep)
     return result
@@ -672,17 +701,9 @@ def run_weekly_only(
     before ``as_of`` (a fresh home: a full refresh) and then as of ``as_of``; the weekly run
     is reported against the first. No floor, no 10k baseline, no second home: for sizes
     where ``--weekly``'s two homes do not fit on the disk (L)."""
-    facts = machine_facts()
-    load_start = load_average()
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    work = Path(workdir or tempfile.mkdtemp(prefix=f"salespulse-bench-{label}-weekly-"))
-    work.mkdir(parents=True, exist_ok=True)
-    say(f"size {label}: {deals:,} deals, weekly only, as of {as_of}, work dir {work}")
-    src = snapshot(work / "src")
-    if parse_manifest(src)[1] != 0:
-        raise SystemExit(f"bench: dbt parse failed in {src / 'dbt_project'}")
+    start = begin(label, deals, as_of, workdir, mode=", weekly only")
     with RssSampler() as rss:
-        incremental = weekly_refresh(work, deals, as_of, None, src)
+        incremental = weekly_refresh(start.work, deals, as_of, None, start.src)
     peaks = {
         run: rss.peak_mb(
             incremental[run]["process_start"], incremental[run]["process_end"],
@@ -694,8 +715,8 @@ def run_weekly_only(
         "size": label,
         "deals": deals,
         "as_of": as_of.isoformat(),
-        "started_at": started_at,
-        "machine": {**facts, "load_average_start": load_start, "load_average_end": load_average()},
+        "started_at": start.started_at,
+        "machine": start.machine(),
         "duckdb_memory_limit": refresh_memory_limit(deals),
         "weekly_refresh": incremental,
         "peak_rss_mb": peaks,
@@ -705,10 +726,10 @@ def run_weekly_only(
     print_weekly(incremental)
     print(
         f"  peak RSS: previous week {peaks['previous_week_refresh'] or 0:,.0f} MB, this week "
-        f"{peaks['refresh'] or 0:,.0f} MB; load {load_start} -> "
+        f"{peaks['refresh'] or 0:,.0f} MB; load {start.load_start} -> "
         f"{result['machine']['load_average_end']}"
     )
-    finish(result, work, json_path, keep)
+    finish(result, start.work, json_path, keep)
     return result
 
 

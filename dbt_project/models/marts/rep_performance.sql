@@ -216,7 +216,7 @@ open_visits as (
 -- point, not exited before it; a deal is in one stage at a time, so visits of a deal never
 -- overlap). Each visit adds its deal to its owner's pipeline when entered and removes it
 -- when exited; the pipeline at a point is the running sum of the changes before it. The
--- points ride in the same ordered stream (sorted before changes at the same instant), so
+-- points ride in the same ordered stream (sorted before the changes of their own day), so
 -- this is one sort per owner instead of a range join of every period with every visit.
 -- Every point is the start of a local day, so a change counts at a point exactly when its
 -- local date is before the point's: the changes are summed per owner and local day first
