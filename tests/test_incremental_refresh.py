@@ -3,7 +3,8 @@
 One warehouse (A) is refreshed week after week the way the schedule does it: dlt loads
 only what changed since the previous extract (merge) and dbt's incremental models
 recompute only what changed (int_pipeline_week_states: new weeks and changed deals;
-int_activities_loaded: activities written by a new load or with changed email events).
+int_activities_loaded: activities written by a new load or with changed email events;
+int_stage_entries: deals with a stage-history or deal row written by a new load).
 After every step
 the same date is built from scratch in a fresh warehouse (B: full extract, replace, dbt
 ``--full-refresh``), and A must equal B:
@@ -53,7 +54,7 @@ STEPS = (
     date(2026, 10, 25),
     date(2026, 11, 8),
 )
-INCREMENTAL_MODELS = ("int_pipeline_week_states", "int_activities_loaded")
+INCREMENTAL_MODELS = ("int_pipeline_week_states", "int_activities_loaded", "int_stage_entries")
 # the incremental models, what they read and the models built on them; plus the marts
 # that read load ids
 STEP_SELECTION = "+int_pipeline_week_states+ +activity_weekly +reconciliation +quarantine"
@@ -65,7 +66,7 @@ STEP_TABLES = (
     "reconciliation",
     "quarantine",
 )
-AUDIT_COLUMNS = {"dbt_invocation_id", "load_id", "email_load_id"}
+AUDIT_COLUMNS = {"dbt_invocation_id", "load_id", "email_load_id", "deal_load_id"}
 DBT = Path(sys.executable).with_name("dbt")
 
 
@@ -285,7 +286,7 @@ def test_a_weekly_step_processes_only_what_changed(sequence: Sequence) -> None:
     """Forward weeks: dlt loads a small part of the raw rows (17 days of changes: the week
     plus the 10-day late-arrival lag, and the small org tables) and each incremental model
     recomputes a small part of its rows (one new week and the changed deals; the new and
-    changed activities)."""
+    changed activities; the stage entries of the changed deals)."""
     forward = [s for s, prev in zip(sequence.steps[1:], STEPS, strict=False) if s.as_of > prev]
     assert len(forward) == 3
     for step in forward:

@@ -18,6 +18,12 @@
       fingerprint would join every raw row with every stored row (at 1M deals, 2-3 s of
       joins on text keys to save a 4 s rewrite). What depends on the as-of date is then
       applied by a view over the table (int_activities).
+    * By load, per deal (int_stage_entries), for rows that depend on other raw rows of the
+      same deal (a stage entry's visit number and next entry): a deal with a raw row of an
+      unknown load is recomputed whole. Rows that leave the extract without a new load (a
+      hard delete) are found by counts: the stored rows record how many raw rows they were
+      computed from, and the unchanged deals' counts must still match the source's, or the
+      run recomputes every deal.
 #}
 
 {#
@@ -187,6 +193,45 @@
     {%- elif stored_rows < source_rows -%}
     {{ exceptions.raise_compiler_error(
         this ~ " holds " ~ stored_rows ~ " rows but " ~ source ~ " has " ~ source_rows
+        ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
+    ) }}
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Post-hook of int_stage_entries (incremental by load, per deal): delete the stored rows
+    of every deal the run recomputed (a deal's rows are replaced whole), and the stored
+    entries without a deal, which every run recomputes.
+#}
+{% macro delete_replaced_deals() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where dbt_invocation_id <> '{{ invocation_id }}'
+      and (
+        deal_id is null
+        or deal_id in (select deal_id from {{ this }} where dbt_invocation_id = '{{ invocation_id }}')
+      )
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    After delete_replaced_deals, each stored row records how many raw rows of `source` it
+    was computed from (copies), and every deal with a raw row is stored. So the table counts
+    more raw rows than the source has only when deals left the source whole: their rows are
+    deleted. Fewer would mean raw rows were lost, which the model rules out; the run then
+    fails instead of publishing a short table. A count and nothing more otherwise.
+#}
+{% macro delete_deals_gone_from(source) -%}
+    {%- if execute -%}
+    {%- set stored_rows = run_query("select coalesce(sum(copies), 0) from " ~ this).rows[0][0] -%}
+    {%- set source_rows = run_query("select count(*) from " ~ source).rows[0][0] -%}
+    {%- if stored_rows > source_rows -%}
+    delete from {{ this }}
+    where deal_id not in (select deal_id from {{ source }} where deal_id is not null)
+    {%- elif stored_rows < source_rows -%}
+    {{ exceptions.raise_compiler_error(
+        this ~ " was computed from " ~ stored_rows ~ " rows but " ~ source ~ " has " ~ source_rows
         ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
     ) }}
     {%- endif -%}

@@ -1,0 +1,329 @@
+{#
+    One row per distinct stage-history entry (deal, stage, time) in the CRM extract,
+    whatever the as-of date: whether it breaks a row-level rule, and for an entry that
+    breaks none, its place among the deal's valid entries and the valid entry after it.
+    int_stage_visits (a view) applies the as-of cutoff and int_quarantine_stage_history
+    reads the rule flags.
+
+    Why a cutoff applied afterwards gives the same visits as one applied first: the rules
+    (unknown stage, no extracted deal, entered more than a day before the deal's earliest
+    recorded creation) do not depend on the date, and the entries before a cutoff are a
+    prefix of each deal's entries in visit order (entered_at first). So the visit number and
+    entry of the stage of an entry before the cutoff are the same either way, and its next
+    entry is the same when that is before the cutoff too, none otherwise.
+
+    Incremental by deal (macros/incremental.sql): a run recomputes every deal with a raw
+    history row or deal row written by a load the table does not know; every deal when the
+    pipeline stages differ from those the table was computed with or when raw rows of the
+    other deals left the extract. The post-hooks delete the rows the recomputed deals
+    replace and the deals that left the extract, so the table equals a full rebuild.
+#}
+
+{{ config(
+    materialized=salespulse.incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ salespulse.delete_replaced_deals() }}",
+        "{{ salespulse.delete_deals_gone_from(ref('stg_crm__deal_stage_history')) }}",
+    ],
+) }}
+
+{#
+    The staging relations are read where used rather than through import CTEs: DuckDB
+    materializes a CTE read twice, which here would copy the whole stage history.
+#}
+{% set staged_history = ref('stg_crm__deal_stage_history') %}
+{% set staged_deals = ref('stg_crm__deals') %}
+{% set stage_columns = ['pipeline_id', 'stage_id', 'stage_name', 'stage_order', 'is_closed', 'is_won'] %}
+
+with
+
+stages as (
+
+    select * from {{ ref('stg_crm__pipeline_stages') }}
+
+),
+
+-- what every stored row was computed with: any change to a stage recomputes every deal.
+-- One row; min() keeps it one when a unit test overrides group_fingerprint with a constant
+-- (an override applies to a macro called unqualified).
+stages_fingerprint as (
+
+    select min(fingerprint) as stages_fingerprint
+    from (
+        select {{ group_fingerprint(stage_columns, 'pipeline_id, stage_id') }} as fingerprint
+        from stages
+    ) as stages_hash
+
+),
+
+{% if is_incremental() %}
+
+stored_history_loads as (
+
+    select distinct load_id from {{ this }}
+
+),
+
+stored_deal_loads as (
+
+    select distinct deal_load_id as load_id from {{ this }} where deal_load_id is not null
+
+),
+
+-- deals with a raw row written by a load the stored rows do not know: new or changed
+changed_deals as (
+
+    select history.deal_id
+    from {{ staged_history }} as history
+    left join stored_history_loads
+        on history.load_id = stored_history_loads.load_id
+    where stored_history_loads.load_id is null
+      and history.deal_id is not null
+
+    union
+
+    select deals.deal_id
+    from {{ staged_deals }} as deals
+    left join stored_deal_loads
+        on deals.load_id = stored_deal_loads.load_id
+    where stored_deal_loads.load_id is null
+      and deals.deal_id is not null
+
+),
+
+{#
+    The other deals' rows are those the table was computed from, unless rows left the
+    extract without a new load (a hard delete): then their counts differ. Each deal's
+    deal rows are counted on its first entry only (deal_rows), so the sums count each once.
+#}
+unchanged_raw as (
+
+    select
+        (
+            select count(*)
+            from {{ staged_history }} as history
+            left join changed_deals on history.deal_id = changed_deals.deal_id
+            where changed_deals.deal_id is null and history.deal_id is not null
+        ) as history_rows,
+        (
+            select count(*)
+            from {{ staged_deals }} as deals
+            inner join (select distinct deal_id from {{ this }}) as stored
+                on deals.deal_id = stored.deal_id
+            left join changed_deals on deals.deal_id = changed_deals.deal_id
+            where changed_deals.deal_id is null
+        ) as deal_rows
+
+),
+
+unchanged_stored as (
+
+    select
+        coalesce(sum(stored.copies), 0) as history_rows,
+        coalesce(sum(stored.deal_rows), 0) as deal_rows
+    from {{ this }} as stored
+    left join changed_deals on stored.deal_id = changed_deals.deal_id
+    where changed_deals.deal_id is null and stored.deal_id is not null
+
+),
+
+recompute_all as (
+
+    select (
+        unchanged_raw.history_rows <> unchanged_stored.history_rows
+        or unchanged_raw.deal_rows <> unchanged_stored.deal_rows
+        or not exists (
+            select 1
+            from {{ this }} as stored
+            inner join stages_fingerprint
+                on stored.stages_fingerprint = stages_fingerprint.stages_fingerprint
+        )
+    ) as is_needed
+    from unchanged_raw
+    cross join unchanged_stored
+
+),
+
+recomputed_deals as (
+
+    select deal_id from changed_deals
+    union
+    select history.deal_id
+    from {{ staged_history }} as history
+    cross join recompute_all
+    where recompute_all.is_needed and history.deal_id is not null
+
+),
+
+-- entries without a deal are few and always recomputed
+history as (
+
+    select history.*
+    from {{ staged_history }} as history
+    inner join recomputed_deals
+        on history.deal_id = recomputed_deals.deal_id
+
+    union all
+
+    select * from {{ staged_history }} where deal_id is null
+
+),
+
+deal_versions as (
+
+    select deals.*
+    from {{ staged_deals }} as deals
+    inner join recomputed_deals
+        on deals.deal_id = recomputed_deals.deal_id
+
+),
+
+{% else %}
+
+history as (
+
+    select * from {{ staged_history }}
+
+),
+
+deal_versions as (
+
+    select * from {{ staged_deals }} where deal_id is not null
+
+),
+
+{% endif %}
+
+-- each distinct entry once: the first copy's load, and how many raw rows carry it
+entries as (
+
+    select
+        deal_id,
+        stage_id,
+        entered_at,
+        min(load_id) as load_id,
+        count(*) as copies
+    from history
+    group by deal_id, stage_id, entered_at
+
+),
+
+-- any extracted version of the deal: its earliest recorded creation and its latest load
+deals as (
+
+    select
+        deal_id,
+        min(created_at) as deal_created_at,
+        count(*) as deal_rows,
+        max(load_id) as deal_load_id
+    from deal_versions
+    group by deal_id
+
+),
+
+checked as (
+
+    select
+        entries.deal_id,
+        entries.stage_id,
+        entries.entered_at,
+        entries.load_id,
+        entries.copies,
+        stages.pipeline_id,
+        stages.stage_name,
+        stages.stage_order,
+        stages.is_closed as is_closed_stage,
+        stages.is_won as is_won_stage,
+        deals.deal_created_at,
+        deals.deal_rows,
+        deals.deal_load_id,
+        (stages.stage_id is not null) as is_known_stage,
+        (deals.deal_id is not null) as is_known_deal,
+        coalesce({{ dbt.dateadd('day', 1, 'entries.entered_at') }} < deals.deal_created_at, false)
+            as is_entered_before_deal_created
+
+    from entries
+    left join stages
+        on entries.stage_id = stages.stage_id
+    left join deals
+        on entries.deal_id = deals.deal_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        (not is_known_stage or not is_known_deal or is_entered_before_deal_created) as is_quarantined
+    from checked
+
+),
+
+-- The visit number and the next visit come from one ordered pass over each deal's valid
+-- entries (an entry is unique per deal, stage and time, so the order is total); the
+-- quarantined entries are numbered apart and their numbers dropped. entry_of_stage is the
+-- running count of the deal's entries into this stage, in the same order (the stage order
+-- is constant within a stage); row_number rather than a framed count(*), which BigQuery
+-- cannot order with DuckDB's nulls-last default.
+{% set visit_order = 'partition by deal_id, is_quarantined order by entered_at, stage_order, stage_id' %}
+sequenced as (
+
+    select
+        flagged.*,
+        row_number() over ({{ visit_order }}) as valid_entry_number,
+        lead(entered_at) over ({{ visit_order }}) as valid_next_entered_at,
+        lead(stage_id) over ({{ visit_order }}) as valid_next_stage_id,
+        lead(stage_order) over ({{ visit_order }}) as valid_next_stage_order,
+        lead(is_closed_stage) over ({{ visit_order }}) as valid_next_is_closed_stage,
+        row_number() over (
+            partition by deal_id, is_quarantined, stage_id order by entered_at, stage_order
+        ) as valid_entry_of_stage,
+        -- the deal's first entry of all (valid or not) carries its deal-row count, once
+        row_number() over (partition by deal_id order by entered_at, stage_id) as entry_rank
+
+    from flagged
+
+),
+
+final as (
+
+    select
+        -- ids
+        deal_id,
+        pipeline_id,
+        stage_id,
+        -- attributes
+        stage_name,
+        stage_order,
+        case when not is_quarantined then valid_entry_number end as visit_number,
+        case when not is_quarantined then valid_entry_of_stage end as entry_of_stage,
+        case when not is_quarantined then valid_next_stage_id end as next_stage_id,
+        case when not is_quarantined then valid_next_stage_order end as next_stage_order,
+        -- booleans
+        is_closed_stage,
+        is_won_stage,
+        case when not is_quarantined then valid_next_is_closed_stage end as next_is_closed_stage,
+        is_known_stage,
+        is_known_deal,
+        is_entered_before_deal_created,
+        is_quarantined,
+        -- timestamps
+        entered_at,
+        case when not is_quarantined then valid_next_entered_at end as next_entered_at,
+        deal_created_at,
+        -- what the row was computed from, and by which dbt invocation
+        copies,
+        case when entry_rank = 1 then coalesce(deal_rows, 0) else 0 end as deal_rows,
+        load_id,
+        deal_load_id,
+        stages_fingerprint.stages_fingerprint,
+        '{{ invocation_id }}' as dbt_invocation_id
+
+    from sequenced
+    cross join stages_fingerprint
+
+)
+
+select * from final
