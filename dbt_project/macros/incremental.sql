@@ -106,7 +106,8 @@
 
 {#
     An aggregate: the fingerprint (text) of a group's rows, over `columns`; `order_expr`
-    orders the rows where the fingerprint depends on order and must be unique in the group.
+    orders the rows where the fingerprint depends on order and must be unique in the group
+    (one expression: Spark sorts by it as a struct field; row_fingerprint joins several).
     Any change to any of those values in any row, or a row more or less, changes it.
 
     Default: the md5 of the rows' text concatenated in order (portable, through dbt's

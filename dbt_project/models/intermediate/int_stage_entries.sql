@@ -52,7 +52,7 @@ stages_fingerprint as (
 
     select min(fingerprint) as stages_fingerprint
     from (
-        select {{ group_fingerprint(stage_columns, 'pipeline_id, stage_id') }} as fingerprint
+        select {{ group_fingerprint(stage_columns, salespulse.row_fingerprint(['pipeline_id', 'stage_id'])) }} as fingerprint
         from stages
     ) as stages_hash
 
