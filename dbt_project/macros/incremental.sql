@@ -183,17 +183,23 @@
     more rows than the source only when keys left the source (a smaller full extract
     replaced it): those rows are deleted. Fewer rows would mean rows were lost, which the
     above rules out; the run then fails instead of publishing a short table.
+
+    A table whose rows each stand for several source rows (int_stage_entries: one per
+    distinct entry, `copies` raw rows each) passes what it counts (`stored_rows`, e.g.
+    `sum(copies)`) and which source rows those are (`source_filter`). A count and nothing
+    more when there is nothing to delete.
 #}
-{% macro delete_rows_gone_from(key, source) -%}
+{% macro delete_rows_gone_from(key, source, stored_rows='count(*)', source_filter=none) -%}
     {%- if execute -%}
-    {%- set stored_rows = run_query("select count(*) from " ~ this).rows[0][0] -%}
-    {%- set source_rows = run_query("select count(*) from " ~ source ~ " where " ~ key ~ " is not null").rows[0][0] -%}
-    {%- if stored_rows > source_rows -%}
+    {%- set counted = source_filter if source_filter is not none else key ~ ' is not null' -%}
+    {%- set stored = run_query("select coalesce(" ~ stored_rows ~ ", 0) from " ~ this).rows[0][0] -%}
+    {%- set in_source = run_query("select count(*) from " ~ source ~ " where " ~ counted).rows[0][0] -%}
+    {%- if stored > in_source -%}
     delete from {{ this }}
     where {{ key }} not in (select {{ key }} from {{ source }} where {{ key }} is not null)
-    {%- elif stored_rows < source_rows -%}
+    {%- elif stored < in_source -%}
     {{ exceptions.raise_compiler_error(
-        this ~ " holds " ~ stored_rows ~ " rows but " ~ source ~ " has " ~ source_rows
+        this ~ " was computed from " ~ stored ~ " rows but " ~ source ~ " has " ~ in_source
         ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
     ) }}
     {%- endif -%}
@@ -213,28 +219,5 @@
         deal_id is null
         or deal_id in (select deal_id from {{ this }} where dbt_invocation_id = '{{ invocation_id }}')
       )
-    {%- endif -%}
-{%- endmacro %}
-
-{#
-    After delete_replaced_deals, each stored row records how many raw rows of `source` it
-    was computed from (copies), and every deal with a raw row is stored. So the table counts
-    more raw rows than the source has only when deals left the source whole: their rows are
-    deleted. Fewer would mean raw rows were lost, which the model rules out; the run then
-    fails instead of publishing a short table. A count and nothing more otherwise.
-#}
-{% macro delete_deals_gone_from(source) -%}
-    {%- if execute -%}
-    {%- set stored_rows = run_query("select coalesce(sum(copies), 0) from " ~ this).rows[0][0] -%}
-    {%- set source_rows = run_query("select count(*) from " ~ source).rows[0][0] -%}
-    {%- if stored_rows > source_rows -%}
-    delete from {{ this }}
-    where deal_id not in (select deal_id from {{ source }} where deal_id is not null)
-    {%- elif stored_rows < source_rows -%}
-    {{ exceptions.raise_compiler_error(
-        this ~ " was computed from " ~ stored_rows ~ " rows but " ~ source ~ " has " ~ source_rows
-        ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
-    ) }}
-    {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

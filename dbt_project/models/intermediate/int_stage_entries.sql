@@ -25,7 +25,7 @@
     on_schema_change='fail',
     post_hook=[
         "{{ salespulse.delete_replaced_deals() }}",
-        "{{ salespulse.delete_deals_gone_from(ref('stg_crm__deal_stage_history')) }}",
+        "{{ salespulse.delete_rows_gone_from('deal_id', ref('stg_crm__deal_stage_history'), stored_rows='sum(copies)', source_filter='1 = 1') }}",
     ],
 ) }}
 
