@@ -261,27 +261,29 @@ flagged as (
 
 ),
 
--- The visit number and the next visit come from one ordered pass over each deal's valid
--- entries (an entry is unique per deal, stage and time, so the order is total); the
--- quarantined entries are numbered apart and their numbers dropped. entry_of_stage is the
+-- The visit number and the next visit come from one ordered pass over each deal's entries,
+-- valid ones first (false sorts before true everywhere): the valid entries are numbered
+-- 1..n in visit order (an entry is unique per deal, stage and time, so the order is
+-- total) and the entry after the last valid one, a quarantined one, is no next visit.
+-- The deal's first row in that pass carries its deal-row count, so a sum counts each deal
+-- once (a separate window for that cost 25% more at 1M deals). entry_of_stage is the
 -- running count of the deal's entries into this stage, in the same order (the stage order
 -- is constant within a stage); row_number rather than a framed count(*), which BigQuery
 -- cannot order with DuckDB's nulls-last default.
-{% set visit_order = 'partition by deal_id, is_quarantined order by entered_at, stage_order, stage_id' %}
+{% set visit_order = 'partition by deal_id order by is_quarantined, entered_at, stage_order, stage_id' %}
 sequenced as (
 
     select
         flagged.*,
-        row_number() over ({{ visit_order }}) as valid_entry_number,
-        lead(entered_at) over ({{ visit_order }}) as valid_next_entered_at,
-        lead(stage_id) over ({{ visit_order }}) as valid_next_stage_id,
-        lead(stage_order) over ({{ visit_order }}) as valid_next_stage_order,
-        lead(is_closed_stage) over ({{ visit_order }}) as valid_next_is_closed_stage,
+        row_number() over ({{ visit_order }}) as entry_rank,
+        lead(is_quarantined) over ({{ visit_order }}) as is_following_quarantined,
+        lead(entered_at) over ({{ visit_order }}) as following_entered_at,
+        lead(stage_id) over ({{ visit_order }}) as following_stage_id,
+        lead(stage_order) over ({{ visit_order }}) as following_stage_order,
+        lead(is_closed_stage) over ({{ visit_order }}) as following_is_closed_stage,
         row_number() over (
             partition by deal_id, is_quarantined, stage_id order by entered_at, stage_order
-        ) as valid_entry_of_stage,
-        -- the deal's first entry of all (valid or not) carries its deal-row count, once
-        row_number() over (partition by deal_id order by entered_at, stage_id) as entry_rank
+        ) as valid_entry_of_stage
 
     from flagged
 
@@ -297,21 +299,21 @@ final as (
         -- attributes
         stage_name,
         stage_order,
-        case when not is_quarantined then valid_entry_number end as visit_number,
+        case when not is_quarantined then entry_rank end as visit_number,
         case when not is_quarantined then valid_entry_of_stage end as entry_of_stage,
-        case when not is_quarantined then valid_next_stage_id end as next_stage_id,
-        case when not is_quarantined then valid_next_stage_order end as next_stage_order,
+        case when not is_quarantined and not is_following_quarantined then following_stage_id end as next_stage_id,
+        case when not is_quarantined and not is_following_quarantined then following_stage_order end as next_stage_order,
         -- booleans
         is_closed_stage,
         is_won_stage,
-        case when not is_quarantined then valid_next_is_closed_stage end as next_is_closed_stage,
+        case when not is_quarantined and not is_following_quarantined then following_is_closed_stage end as next_is_closed_stage,
         is_known_stage,
         is_known_deal,
         is_entered_before_deal_created,
         is_quarantined,
         -- timestamps
         entered_at,
-        case when not is_quarantined then valid_next_entered_at end as next_entered_at,
+        case when not is_quarantined and not is_following_quarantined then following_entered_at end as next_entered_at,
         deal_created_at,
         -- what the row was computed from, and by which dbt invocation
         copies,
