@@ -96,7 +96,8 @@ changed_deals as (
 {#
     The other deals' rows are those the table was computed from, unless rows left the
     extract without a new load (a hard delete): then their counts differ. Each deal's
-    deal rows are counted on its first entry only (deal_rows), so the sums count each once.
+    deal rows are counted on one of its rows only (deal_rows: its first in the visit pass
+    below), so the sums count each once.
 #}
 unchanged_raw as (
 
