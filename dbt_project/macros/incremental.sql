@@ -161,8 +161,11 @@
     post-hooks then make the table equal a full rebuild: the first deletes the versions
     the new rows replace, the second the rows whose key left the source. Both are a count
     and nothing more when there is nothing to delete (a first run, a full refresh, Spark).
+
+    int_stage_entries replaces a deal's rows whole (key deal_id) and recomputes its rows
+    without a deal on every run: `null_keys_recomputed` deletes the older of those too.
 #}
-{% macro delete_replaced_versions(key) -%}
+{% macro delete_replaced_versions(key, null_keys_recomputed=false) -%}
     {%- if execute -%}
     {%- set counts = run_query(
         "select count(*), sum(case when dbt_invocation_id = '" ~ invocation_id ~ "' then 1 else 0 end) from " ~ this
@@ -171,7 +174,10 @@
     {%- if 0 < new_rows < stored_rows -%}
     delete from {{ this }}
     where dbt_invocation_id <> '{{ invocation_id }}'
-      and {{ key }} in (select {{ key }} from {{ this }} where dbt_invocation_id = '{{ invocation_id }}')
+      and (
+        {% if null_keys_recomputed %}{{ key }} is null or {% endif -%}
+        {{ key }} in (select {{ key }} from {{ this }} where dbt_invocation_id = '{{ invocation_id }}')
+      )
     {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -203,21 +209,5 @@
         ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
     ) }}
     {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}
-
-{#
-    Post-hook of int_stage_entries (incremental by load, per deal): delete the stored rows
-    of every deal the run recomputed (a deal's rows are replaced whole), and the stored
-    entries without a deal, which every run recomputes.
-#}
-{% macro delete_replaced_deals() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }}
-    where dbt_invocation_id <> '{{ invocation_id }}'
-      and (
-        deal_id is null
-        or deal_id in (select deal_id from {{ this }} where dbt_invocation_id = '{{ invocation_id }}')
-      )
     {%- endif -%}
 {%- endmacro %}

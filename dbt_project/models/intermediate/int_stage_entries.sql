@@ -24,7 +24,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     post_hook=[
-        "{{ salespulse.delete_replaced_deals() }}",
+        "{{ salespulse.delete_replaced_versions('deal_id', null_keys_recomputed=true) }}",
         "{{ salespulse.delete_rows_gone_from('deal_id', ref('stg_crm__deal_stage_history'), stored_rows='sum(copies)', source_filter='1 = 1') }}",
     ],
 ) }}

@@ -29,12 +29,17 @@ exits as (
     -- the next entry, if the deal made it before the cutoff
     select
         entries.*,
-        case when next_entered_at < {{ salespulse.as_of_cutoff() }} then next_entered_at end as exited_at,
-        case when next_entered_at < {{ salespulse.as_of_cutoff() }} then next_stage_id end as cut_next_stage_id,
-        case when next_entered_at < {{ salespulse.as_of_cutoff() }} then next_stage_order end as cut_next_stage_order,
-        case when next_entered_at < {{ salespulse.as_of_cutoff() }} then next_is_closed_stage end as cut_next_is_closed_stage
+        case when is_next_known then next_entered_at end as exited_at,
+        case when is_next_known then next_stage_id end as cut_next_stage_id,
+        case when is_next_known then next_stage_order end as cut_next_stage_order,
+        case when is_next_known then next_is_closed_stage end as cut_next_is_closed_stage
 
-    from entries
+    from (
+        select
+            entries.*,
+            coalesce(next_entered_at < {{ salespulse.as_of_cutoff() }}, false) as is_next_known
+        from entries
+    ) as entries
 
 ),
 
