@@ -4,13 +4,16 @@ One warehouse (A) is refreshed week after week the way the schedule does it: dlt
 only what changed since the previous extract (merge) and dbt's incremental models
 recompute only what changed (int_pipeline_week_states: new weeks and changed deals;
 int_activities_loaded: activities written by a new load or with changed email events;
-int_stage_entries: deals with a stage-history or deal row written by a new load).
-After every step
+int_stage_entries: deals with a stage-history or deal row written by a new load;
+int_activity_days_loaded: the days whose activities int_activities_loaded recomputed or
+lost). After every step
 the same date is built from scratch in a fresh warehouse (B: full extract, replace, dbt
 ``--full-refresh``), and A must equal B:
 
 * raw: every table, row for row (EXCEPT ALL both ways, dlt's columns aside);
-* the incremental models and the models built on them, row for row (audit columns aside);
+* the incremental models and the models built on them, row for row (audit columns aside;
+  int_activity_days_loaded, whose counts are split by the run that computed their
+  activities, summed over those runs);
 * at the end, every mart and every intermediate table of a full ``dbt run`` (load ids
   aside: they name loads, which differ by construction; reconciliation, which counts rows
   per load, is compared summed over loads).
@@ -54,7 +57,12 @@ STEPS = (
     date(2026, 10, 25),
     date(2026, 11, 8),
 )
-INCREMENTAL_MODELS = ("int_pipeline_week_states", "int_activities_loaded", "int_stage_entries")
+INCREMENTAL_MODELS = (
+    "int_pipeline_week_states",
+    "int_activities_loaded",
+    "int_stage_entries",
+    "int_activity_days_loaded",
+)
 # the incremental models, what they read and the models built on them; plus the marts
 # that read load ids
 STEP_SELECTION = "+int_pipeline_week_states+ +activity_weekly +reconciliation +quarantine"
@@ -62,11 +70,20 @@ STEP_SELECTION = "+int_pipeline_week_states+ +activity_weekly +reconciliation +q
 STEP_TABLES = (
     *INCREMENTAL_MODELS,
     "int_activities",
+    "int_activity_days",
     "activity_weekly",
     "reconciliation",
     "quarantine",
 )
-AUDIT_COLUMNS = {"dbt_invocation_id", "load_id", "email_load_id", "deal_load_id"}
+AUDIT_COLUMNS = {
+    "dbt_invocation_id",
+    "load_id",
+    "email_load_id",
+    "deal_load_id",
+    "source_invocation_id",
+}
+# compared summed over what only they split by: loads, the runs that computed the rows
+SUMMED_TABLES = (".reconciliation", ".int_activity_days_loaded")
 DBT = Path(sys.executable).with_name("dbt")
 
 
@@ -110,9 +127,10 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
 
 def _differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
     """Rows in one relation and not the other (EXCEPT ALL both ways), audit columns aside;
-    reconciliation (one row per raw table and load) summed over loads."""
+    reconciliation (one row per raw table and load) summed over loads, and the activity
+    day counts summed over the runs that computed their activities."""
     columns = {c: t for c, t in _columns(con, right).items() if c not in AUDIT_COLUMNS}
-    if right.endswith(".reconciliation"):
+    if right.endswith(SUMMED_TABLES):
         numeric = [
             c
             for c, t in columns.items()
@@ -286,7 +304,8 @@ def test_a_weekly_step_processes_only_what_changed(sequence: Sequence) -> None:
     """Forward weeks: dlt loads a small part of the raw rows (17 days of changes: the week
     plus the 10-day late-arrival lag, and the small org tables) and each incremental model
     recomputes a small part of its rows (one new week and the changed deals; the new and
-    changed activities; the stage entries of the changed deals)."""
+    changed activities; the stage entries of the changed deals; the activity counts of the
+    days those activities occurred on)."""
     forward = [s for s, prev in zip(sequence.steps[1:], STEPS, strict=False) if s.as_of > prev]
     assert len(forward) == 3
     for step in forward:

@@ -24,6 +24,10 @@
       hard delete) are found by counts: the stored rows record how many raw rows they were
       computed from, and the unchanged deals' counts must still match the source's, or the
       run recomputes every deal.
+    * By day and computing run (int_activity_days_loaded), for counts over the rows of an
+      incremental table: each stored count is split by the run that computed its rows
+      (their dbt_invocation_id), so a day whose counts per run no longer match the table's
+      has a recomputed, new, moved or deleted row, and is recounted whole.
 #}
 
 {#
@@ -209,5 +213,41 @@
         ~ ": rebuild it with dbt build --full-refresh --select " ~ this.identifier
     ) }}
     {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Pre-hook of int_activity_days_loaded on an incremental run: delete the stored counts of
+    every UTC day whose activities changed, and of every day when the reporting time zone
+    changed (the local dates move). A day changed when its count of int_activities_loaded
+    rows per computing run differs from the stored one: a recomputed, new or moved activity
+    carries the id of the run that recomputed it (a count where the day had none), and a
+    deleted or moved-away one lowers its own run's count. The model then counts the days it
+    does not hold. A scan of the activities' date and run columns, and a delete of a few
+    days.
+#}
+{% macro delete_changed_activity_days() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where reporting_timezone <> '{{ var("reporting_timezone", "UTC") }}'
+       or occurred_on in (
+            select coalesce(current_counts.occurred_on, stored_counts.occurred_on)
+            from (
+                select cast(occurred_at as date) as occurred_on, dbt_invocation_id, count(*) as activities
+                from {{ ref('int_activities_loaded') }}
+                where occurred_at is not null
+                group by cast(occurred_at as date), dbt_invocation_id
+            ) as current_counts
+            full outer join (
+                select occurred_on, source_invocation_id, sum(extracted_activities) as activities
+                from {{ this }}
+                group by occurred_on, source_invocation_id
+            ) as stored_counts
+                on current_counts.occurred_on = stored_counts.occurred_on
+                and current_counts.dbt_invocation_id = stored_counts.source_invocation_id
+            where current_counts.activities is null
+               or stored_counts.activities is null
+               or current_counts.activities <> stored_counts.activities
+       )
     {%- endif -%}
 {%- endmacro %}

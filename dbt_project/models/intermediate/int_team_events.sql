@@ -1,6 +1,7 @@
 {#
     One row per dated event that team and company KPIs add up (a deal won, lost or created,
-    an activity, a lead, a rep's monthly quota), credited to the team its owner belonged to
+    a lead, a rep's monthly quota; activities come counted, one row per owner, day and type
+    with `event_count` of them), credited to the team its owner belonged to
     on that date: a rep who moved teams mid-quarter counts in each team for the days they
     were in it. Events of owners with no team stint on the date fall back to the owner's
     current team, else to 'unassigned', so team totals add up to the company total.
@@ -14,34 +15,63 @@ deals as (
 
 ),
 
+activity_types as (
+
+    select 'call' as event_type
+    union all select 'meeting'
+    union all select 'email'
+    union all select 'demo'
+
+),
+
+-- activities come counted per owner and day (int_activity_days, read once): a row per type
+activity_events as (
+
+    select
+        activity_days.owner_id,
+        activity_days.activity_date as event_date,
+        activity_types.event_type,
+        case activity_types.event_type
+            when 'call' then activity_days.calls
+            when 'meeting' then activity_days.meetings
+            when 'email' then activity_days.emails
+            when 'demo' then activity_days.demos
+        end as event_count
+
+    from {{ ref('int_activity_days') }} as activity_days
+    cross join activity_types
+
+),
+
 events as (
 
-    select owner_id, closed_date as event_date, deal_status as event_type,
+    select owner_id, closed_date as event_date, deal_status as event_type, 1 as event_count,
         amount, sales_cycle_seconds, sales_cycle_days
     from deals
     where deal_status in ('won', 'lost')
 
     union all
 
-    select owner_id, created_date as event_date, 'deal_created' as event_type,
+    select owner_id, created_date as event_date, 'deal_created' as event_type, 1 as event_count,
         amount, null as sales_cycle_seconds, null as sales_cycle_days
     from deals
 
     union all
 
-    select owner_id, activity_date as event_date, activity_type as event_type,
+    select owner_id, event_date, event_type, event_count,
         null as amount, null as sales_cycle_seconds, null as sales_cycle_days
-    from {{ ref('int_activities') }}
+    from activity_events
+    where event_count > 0
 
     union all
 
-    select owner_id, created_date as event_date, 'lead_created' as event_type,
+    select owner_id, created_date as event_date, 'lead_created' as event_type, 1 as event_count,
         null as amount, null as sales_cycle_seconds, null as sales_cycle_days
     from {{ ref('int_leads') }}
 
     union all
 
-    select user_id as owner_id, month_start as event_date, 'quota' as event_type,
+    select user_id as owner_id, month_start as event_date, 'quota' as event_type, 1 as event_count,
         quota_amount as amount, null as sales_cycle_seconds, null as sales_cycle_days
     from {{ ref('int_rep_quotas_monthly') }}
 
@@ -63,6 +93,7 @@ final as (
 
     select
         events.event_type,
+        events.event_count,
         events.owner_id,
         events.event_date,
         coalesce(memberships.team_id, users.team_id, 'unassigned') as team_id,

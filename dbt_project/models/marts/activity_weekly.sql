@@ -61,24 +61,23 @@ rep_weeks as (
 
 ),
 
+-- per rep and day first (stored incrementally), then per week
 activity_counts as (
 
     select
-        activities.owner_id as user_id,
+        activity_days.owner_id as user_id,
         calendar.week_start,
-        sum(case when activities.activity_type = 'call' then 1 else 0 end) as calls,
-        sum(case when activities.activity_type = 'meeting' then 1 else 0 end) as meetings,
-        sum(case when activities.activity_type = 'email' then 1 else 0 end) as emails,
-        sum(case when activities.activity_type = 'demo' then 1 else 0 end) as demos,
-        sum(case when activities.activity_type = 'email' and activities.is_delivered then 1 else 0 end)
-            as emails_delivered,
-        sum(case when activities.activity_type = 'email' and activities.is_opened then 1 else 0 end)
-            as emails_opened
+        sum(activity_days.calls) as calls,
+        sum(activity_days.meetings) as meetings,
+        sum(activity_days.emails) as emails,
+        sum(activity_days.demos) as demos,
+        sum(activity_days.emails_delivered) as emails_delivered,
+        sum(activity_days.emails_opened) as emails_opened
 
-    from activities
+    from {{ ref('int_activity_days') }} as activity_days
     inner join calendar
-        on activities.activity_date = calendar.date_day
-    group by activities.owner_id, calendar.week_start
+        on activity_days.activity_date = calendar.date_day
+    group by activity_days.owner_id, calendar.week_start
 
 ),
 

@@ -29,12 +29,12 @@ team_days as (
         sum(case when event_type = 'lost' then amount end) as lost_amount,
         sum(case when event_type = 'won' then sales_cycle_seconds end) as won_cycle_seconds,
         sum(case when event_type = 'quota' then amount end) as quota,
-        sum(case when event_type = 'deal_created' then 1 else 0 end) as opportunities_created,
-        sum(case when event_type = 'lead_created' then 1 else 0 end) as leads_created,
-        sum(case when event_type = 'call' then 1 else 0 end) as calls,
-        sum(case when event_type = 'meeting' then 1 else 0 end) as meetings,
-        sum(case when event_type = 'email' then 1 else 0 end) as emails,
-        sum(case when event_type = 'demo' then 1 else 0 end) as demos
+        sum(case when event_type = 'deal_created' then event_count else 0 end) as opportunities_created,
+        sum(case when event_type = 'lead_created' then event_count else 0 end) as leads_created,
+        sum(case when event_type = 'call' then event_count else 0 end) as calls,
+        sum(case when event_type = 'meeting' then event_count else 0 end) as meetings,
+        sum(case when event_type = 'email' then event_count else 0 end) as emails,
+        sum(case when event_type = 'demo' then event_count else 0 end) as demos
 
     from events
     group by team_id, event_date
