@@ -82,10 +82,7 @@ corrections as (
     select
         owner_id,
         {{ salespulse.local_date('occurred_at') }} as activity_date,
-        sum(case when activity_type = 'call' then 1 else 0 end) as calls,
-        sum(case when activity_type = 'meeting' then 1 else 0 end) as meetings,
-        sum(case when activity_type = 'email' then 1 else 0 end) as emails,
-        sum(case when activity_type = 'demo' then 1 else 0 end) as demos,
+        {{ salespulse.activity_type_counts() }},
         -- outcomes after the cutoff have no type here: they take back an outcome only
         sum(case when (activity_type = 'email' or activity_type is null) and is_delivered_ever then 1 else 0 end)
             as emails_delivered,

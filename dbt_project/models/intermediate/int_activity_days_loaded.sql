@@ -45,10 +45,7 @@ final as (
         {{ salespulse.local_date('occurred_at') }} as activity_date,
         dbt_invocation_id as source_invocation_id,
         count(*) as extracted_activities,
-        sum(case when activity_type = 'call' then 1 else 0 end) as calls,
-        sum(case when activity_type = 'meeting' then 1 else 0 end) as meetings,
-        sum(case when activity_type = 'email' then 1 else 0 end) as emails,
-        sum(case when activity_type = 'demo' then 1 else 0 end) as demos,
+        {{ salespulse.activity_type_counts() }},
         sum(case when activity_type = 'email' and first_delivered_at is not null then 1 else 0 end)
             as emails_delivered,
         sum(case when activity_type = 'email' and first_opened_at is not null then 1 else 0 end)

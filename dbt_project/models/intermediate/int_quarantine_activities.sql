@@ -9,7 +9,7 @@
     'duration_minutes', 'occurred_at', 'load_id',
 ] %}
 
-{% set activity_types = ['call', 'email', 'meeting', 'demo'] %}
+{% set activity_types = salespulse.activity_types() | map('first') | list %}
 
 with
 

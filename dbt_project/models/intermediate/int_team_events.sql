@@ -17,10 +17,9 @@ deals as (
 
 activity_types as (
 
-    select 'call' as event_type
-    union all select 'meeting'
-    union all select 'email'
-    union all select 'demo'
+    {% for activity_type, column in salespulse.activity_types() -%}
+    {{ 'union all ' if not loop.first }}select '{{ activity_type }}' as event_type
+    {% endfor %}
 
 ),
 
@@ -32,10 +31,9 @@ activity_events as (
         activity_days.activity_date as event_date,
         activity_types.event_type,
         case activity_types.event_type
-            when 'call' then activity_days.calls
-            when 'meeting' then activity_days.meetings
-            when 'email' then activity_days.emails
-            when 'demo' then activity_days.demos
+            {% for activity_type, column in salespulse.activity_types() -%}
+            when '{{ activity_type }}' then activity_days.{{ column }}
+            {% endfor -%}
         end as event_count
 
     from {{ ref('int_activity_days') }} as activity_days
