@@ -78,41 +78,25 @@ outcomes as (
 
 created_deals as (
 
-    select owner_id, created_date from deals
-
-),
-
-created_by_period as (
-
-    {{ salespulse.by_period('created_deals', 'created_date') }}
+    select owner_id as user_id, created_date, 1 as opportunities_created from deals
 
 ),
 
 opportunities as (
 
-    select owner_id as user_id, period_type, period_start, count(*) as opportunities_created
-    from created_by_period
-    group by owner_id, period_type, period_start
+    {{ salespulse.sums_by_period('created_deals', 'created_date', ['user_id'], ['opportunities_created']) }}
 
 ),
 
 leads as (
 
-    select owner_id, created_date from {{ ref('int_leads') }}
-
-),
-
-leads_by_period as (
-
-    {{ salespulse.by_period('leads', 'created_date') }}
+    select owner_id as user_id, created_date, 1 as leads_created from {{ ref('int_leads') }}
 
 ),
 
 lead_counts as (
 
-    select owner_id as user_id, period_type, period_start, count(*) as leads_created
-    from leads_by_period
-    group by owner_id, period_type, period_start
+    {{ salespulse.sums_by_period('leads', 'created_date', ['user_id'], ['leads_created']) }}
 
 ),
 
@@ -120,32 +104,15 @@ lead_counts as (
 
 activity_days as (
 
-    -- per rep and day (about 3.6 activities a rep-day at 1M deals, stored incrementally), so
-    -- the fan-out to four period types repeats rep-days, not activities
-    select owner_id, activity_date, calls, meetings, emails, demos
+    -- per rep and day (about 3.6 activities a rep-day at 1M deals, stored incrementally)
+    select owner_id as user_id, activity_date, calls, meetings, emails, demos
     from {{ ref('int_activity_days') }}
-
-),
-
-activities_by_period as (
-
-    {{ salespulse.by_period('activity_days', 'activity_date') }}
 
 ),
 
 activity_counts as (
 
-    select
-        owner_id as user_id,
-        period_type,
-        period_start,
-        sum(calls) as calls,
-        sum(meetings) as meetings,
-        sum(emails) as emails,
-        sum(demos) as demos
-
-    from activities_by_period
-    group by owner_id, period_type, period_start
+    {{ salespulse.sums_by_period('activity_days', 'activity_date', ['user_id'], ['calls', 'meetings', 'emails', 'demos']) }}
 
 ),
 
@@ -338,8 +305,9 @@ measures as (
         outcomes.won_cycle_seconds,
         outcomes.median_cycle_days,
         quotas.quota,
-        coalesce(opportunities.opportunities_created, 0) as opportunities_created,
-        coalesce(lead_counts.leads_created, 0) as leads_created,
+        -- counts (a sum of ones is wider than a count on some engines)
+        coalesce(cast(opportunities.opportunities_created as {{ dbt.type_bigint() }}), 0) as opportunities_created,
+        coalesce(cast(lead_counts.leads_created as {{ dbt.type_bigint() }}), 0) as leads_created,
         coalesce(activity_counts.calls, 0) as calls,
         coalesce(activity_counts.meetings, 0) as meetings,
         coalesce(activity_counts.emails, 0) as emails,

@@ -14,9 +14,9 @@ events as (
 
 ),
 
--- additive measures per team and day first (a team has a few dozen events a day), so the
--- fan-out to four period types moves team-days, not events; the median cycle needs the
--- won deals themselves and fans them out apart
+-- additive measures per team and day first (a team has a few dozen events a day), then per
+-- period (salespulse.sums_by_period); the median cycle needs the won deals themselves and
+-- fans them out apart
 team_days as (
 
     select
@@ -41,9 +41,16 @@ team_days as (
 
 ),
 
+{% set team_day_measures = [
+    'deals_won', 'deals_lost', 'bookings', 'won_deals_with_amount', 'lost_amount',
+    'won_cycle_seconds', 'quota', 'opportunities_created', 'leads_created',
+    'calls', 'meetings', 'emails', 'demos',
+] %}
+
+-- summed per team and period (one row each), then per scope below
 team_days_by_period as (
 
-    {{ salespulse.by_period('team_days', 'event_date') }}
+    {{ salespulse.sums_by_period('team_days', 'event_date', ['team_id'], team_day_measures) }}
 
 ),
 
