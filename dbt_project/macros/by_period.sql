@@ -34,50 +34,48 @@
     {%- set key_list = keys | join(', ') -%}
     select
         {{ key_list }},
-        'week' as period_type,
-        {{ salespulse.period_start('week', date_column) }} as period_start,
+        period_type,
+        period_start,
         {%- for measure in measures %}
         sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from {{ relation }}
-    group by {{ key_list }}, {{ salespulse.period_start('week', date_column) }}
-
-    union all
-
-    select
-        {{ key_list }},
-        coarser.period_type,
-        case coarser.period_type
-            {%- for period_type in ['quarter', 'year'] %}
-            when '{{ period_type }}' then {{ salespulse.period_start(period_type, 'months.month_start') }}
-            {%- endfor %}
-            else months.month_start
-        end as period_start,
-        {%- for measure in measures %}
-        sum(months.{{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-        {%- endfor %}
     from (
+        -- weeks from the rows
         select
             {{ key_list }},
-            {{ salespulse.period_start('month', date_column) }} as month_start,
-            {%- for measure in measures %}
-            sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
-            {%- endfor %}
+            'week' as period_type,
+            {{ salespulse.period_start('week', date_column) }} as period_start,
+            {{ measures | join(', ') }}
         from {{ relation }}
-        group by {{ key_list }}, {{ salespulse.period_start('month', date_column) }}
-    ) as months
-    cross join (
-        select 'month' as period_type
-        union all select 'quarter'
-        union all select 'year'
-    ) as coarser
-    group by
-        {{ key_list }},
-        coarser.period_type,
-        case coarser.period_type
-            {%- for period_type in ['quarter', 'year'] %}
-            when '{{ period_type }}' then {{ salespulse.period_start(period_type, 'months.month_start') }}
-            {%- endfor %}
-            else months.month_start
-        end
+
+        union all
+
+        -- months, fiscal quarters and years from the month sums
+        select
+            {{ key_list }},
+            coarser.period_type,
+            case coarser.period_type
+                {%- for period_type in ['quarter', 'year'] %}
+                when '{{ period_type }}' then {{ salespulse.period_start(period_type, 'months.month_start') }}
+                {%- endfor %}
+                else months.month_start
+            end as period_start,
+            {{ measures | join(', ') }}
+        from (
+            select
+                {{ key_list }},
+                {{ salespulse.period_start('month', date_column) }} as month_start,
+                {%- for measure in measures %}
+                sum({{ measure }}) as {{ measure }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from {{ relation }}
+            group by {{ key_list }}, {{ salespulse.period_start('month', date_column) }}
+        ) as months
+        cross join (
+            select 'month' as period_type
+            union all select 'quarter'
+            union all select 'year'
+        ) as coarser
+    ) as by_period
+    group by {{ key_list }}, period_type, period_start
 {%- endmacro %}
