@@ -474,7 +474,7 @@ CORPUS: tuple[BadInput, ...] = (
             _activity("activity-dup-conflict", "'call' as activity_type"),
             _activity("activity-dup-conflict", "'demo' as activity_type"),
         ),
-        Error("unique_stg_demo_crm__activities_activity_id"),
+        Error("salespulse_unique_combination_stg_demo_crm__activities_activity_id"),
     ),
     # --- subscriptions ------------------------------------------------------------------
     BadInput(

@@ -1,14 +1,43 @@
 {#
     Fails with one row per duplicated key when the combination of `columns` is not unique.
     (dbt_utils.unique_combination_of_columns, written here: hub packages are out of reach.)
-#}
-{% test unique_combination(model, columns) %}
+    On a column, without `columns`, it checks that column alone.
 
+    With `where: "not_yet_checked(<column>)"` (macros/checked_rows.sql) it counts, over the
+    whole table, only the keys of the rows written since its last pass: a key that was
+    unique then and has no new row is unique still. Key columns are expected not null
+    (a null key never matches, so it is not counted).
+#}
+{% test unique_combination(model, columns=none, column_name=none) %}
+
+{%- set columns = columns if columns is not none else [column_name] -%}
+
+{%- set restricted_by = salespulse.not_yet_checked_column(config.get('where')) -%}
+
+{%- if restricted_by is not none %}
+with keys_not_yet_checked as (
+
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ salespulse.rows_not_yet_checked(restricted_by, config.model.unique_id) }}
+
+)
+
+select
+    {% for column in columns %}rows_.{{ column }}, {% endfor %}
+    count(*) as n_rows
+from {{ model }} as rows_
+inner join keys_not_yet_checked
+    on {% for column in columns %}{% if not loop.first %} and {% endif %}rows_.{{ column }} = keys_not_yet_checked.{{ column }}{% endfor %}
+group by {% for column in columns %}{% if not loop.first %}, {% endif %}rows_.{{ column }}{% endfor %}
+having count(*) > 1
+{%- else %}
 select
     {{ columns | join(', ') }},
     count(*) as n_rows
 from {{ model }}
 group by {{ columns | join(', ') }}
 having count(*) > 1
+{%- endif %}
 
 {% endtest %}
