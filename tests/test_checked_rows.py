@@ -166,3 +166,20 @@ def test_staging_rows_are_told_apart_by_their_load(built: tuple[Path, str], tmp_
     with duckdb.connect(str(warehouse)) as con:
         con.execute(duplicate, [f"{time.time():.6f}"])
     assert _dbt("test", warehouse, tmp_path / "target", select)[UNIQUE_RAW_ACTIVITY] == "fail"
+
+
+def test_a_full_refresh_forgets_every_pass(built: tuple[Path, str], tmp_path: Path) -> None:
+    """After a change to a generic test's SQL (which keeps the tests' ids), a full refresh
+    has every restricted test read every row again, as it rebuilds every incremental model."""
+    warehouse = _copy(built, tmp_path)
+    env = dict(
+        os.environ, SALESPULSE_WAREHOUSE=str(warehouse), DBT_PROFILES_DIR=str(DBT_PROJECT_DIR)
+    )
+    target = tmp_path / "target"
+    args = [str(DBT), "run", "--full-refresh", "--select", "stg_demo_crm__activities"]
+    args += ["--target-path", str(target), "--log-path", str(target / "logs")]
+    args += ["--vars", json.dumps({"as_of_date": AS_OF.isoformat()})]
+    done = subprocess.run(args, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from data_test_log.passes").fetchone() == (0,)

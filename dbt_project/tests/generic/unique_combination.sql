@@ -5,7 +5,8 @@
 
     With `where: "not_yet_checked(<column>)"` (macros/checked_rows.sql) it counts, over the
     whole table, only the keys of the rows written since its last pass: a key that was
-    unique then and has no new row is unique still. Key columns are expected not null
+    unique then and has no new row is unique still. Without a pass recorded it is the
+    plain check. Key columns are expected not null
     (a null key never matches, so it is not counted).
 #}
 {% test unique_combination(model, columns=none, column_name=none) %}
@@ -13,13 +14,15 @@
 {%- set columns = columns if columns is not none else [column_name] -%}
 
 {%- set restricted_by = salespulse.not_yet_checked_column(config.get('where')) -%}
+{%- set not_yet_checked = none if restricted_by is none
+    else salespulse.rows_not_yet_checked(restricted_by, config.model.unique_id) -%}
 
-{%- if restricted_by is not none %}
+{%- if not_yet_checked is not none %}
 with keys_not_yet_checked as (
 
     select distinct {{ columns | join(', ') }}
     from {{ model }}
-    where {{ salespulse.rows_not_yet_checked(restricted_by, config.model.unique_id) }}
+    where {{ not_yet_checked }}
 
 )
 
