@@ -1,6 +1,6 @@
 {#
-    Data tests on the rows not yet checked (docs/performance.md, "Data tests on the rows
-    not yet checked").
+    Data tests on the rows not yet checked (docs/performance.md, "The incremental weekly
+    refresh": dbt data tests, on the rows not yet checked).
 
     A weekly run rewrites a few percent of the largest tables, and a test that passed last
     week has checked every older row. A test configured with
@@ -21,7 +21,8 @@
         every time and is always read.
     Row-level tests (not_null, accepted_values, accepted_range, expression_is_true) read
     those rows; `unique_combination` counts the keys of those rows over the whole table.
-    Tests that read other rows or tables (relationships, sums) cannot be restricted.
+    Tests that read other rows or tables (relationships, sums) cannot be restricted. A
+    test with no pass recorded runs its plain form.
 
     Why it stays exact: a failing test records no pass, so the next run reads again every
     row written since its last pass; a test with new arguments has a new id, so its first
