@@ -47,26 +47,15 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{% macro data_test_log_schema() -%}
-    {{ return('data_test_log') }}
-{%- endmacro %}
-
 {% macro data_test_log_relation(name) -%}
     {{ return(api.Relation.create(
-        database=target.database, schema=salespulse.data_test_log_schema(), identifier=name
+        database=target.database, schema='data_test_log', identifier=name
     )) }}
 {%- endmacro %}
 
+{# Where the incremental models are rebuilt whole (Spark), every row is new on every run. #}
 {% macro checks_only_new_rows() -%}
-    {{ return(adapter.dispatch('checks_only_new_rows', 'salespulse')()) }}
-{%- endmacro %}
-
-{% macro default__checks_only_new_rows() -%}
-    {{ return(true) }}
-{%- endmacro %}
-
-{% macro spark__checks_only_new_rows() -%}
-    {{ return(false) }}
+    {{ return(salespulse.incremental_materialization() == 'incremental') }}
 {%- endmacro %}
 
 {#
@@ -205,21 +194,26 @@
           or flags.WHICH not in ['build', 'test'] -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set rows = [] -%}
+    {%- set passed = [] -%}
     {%- for result in results -%}
         {%- if result.node.resource_type == 'test' and result.status == 'pass'
               and salespulse.not_yet_checked_column(result.node.config.get('where')) is not none -%}
-            {%- do rows.append(
-                "('" ~ result.node.unique_id ~ "', '" ~ invocation_id ~ "', cast('"
-                ~ salespulse.run_started_at_utc() ~ "' as " ~ dbt.type_timestamp() ~ "), '"
-                ~ '%.6f' % run_started_at.timestamp() ~ "', '" ~ dbt_version ~ "')"
-            ) -%}
+            {%- do passed.append(result.node.unique_id) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if rows -%}
+    {%- if passed -%}
+        {%- set this_run -%}
+            '{{ invocation_id }}',
+            cast('{{ salespulse.run_started_at_utc() }}' as {{ dbt.type_timestamp() }}),
+            '{{ '%.6f' % run_started_at.timestamp() }}',
+            '{{ dbt_version }}'
+        {%- endset -%}
         {% call statement('record_data_test_passes') -%}
             insert into {{ salespulse.data_test_log_relation('passes') }}
-            values {{ rows | join(',\n') }}
+            values
+            {%- for test_id in passed %}
+                ('{{ test_id }}', {{ this_run }}){{ ',' if not loop.last }}
+            {%- endfor %}
         {%- endcall %}
         {% do adapter.commit() %}
     {%- endif -%}

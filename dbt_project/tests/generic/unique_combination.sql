@@ -17,30 +17,18 @@
 {%- set not_yet_checked = none if restricted_by is none
     else salespulse.rows_not_yet_checked(restricted_by, config.model.unique_id) -%}
 
-{%- if not_yet_checked is not none %}
-with keys_not_yet_checked as (
-
-    select distinct {{ columns | join(', ') }}
-    from {{ model }}
-    where {{ not_yet_checked }}
-
-)
-
-select
-    {% for column in columns %}rows_.{{ column }}, {% endfor %}
-    count(*) as n_rows
-from {{ model }} as rows_
-inner join keys_not_yet_checked
-    on {% for column in columns %}{% if not loop.first %} and {% endif %}rows_.{{ column }} = keys_not_yet_checked.{{ column }}{% endfor %}
-group by {% for column in columns %}{% if not loop.first %}, {% endif %}rows_.{{ column }}{% endfor %}
-having count(*) > 1
-{%- else %}
 select
     {{ columns | join(', ') }},
     count(*) as n_rows
 from {{ model }}
+{%- if not_yet_checked is not none %}
+inner join (
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where {{ not_yet_checked }}
+) as keys_not_yet_checked using ({{ columns | join(', ') }})
+{%- endif %}
 group by {{ columns | join(', ') }}
 having count(*) > 1
-{%- endif %}
 
 {% endtest %}
