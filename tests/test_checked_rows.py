@@ -8,7 +8,8 @@ pass); each test then writes bad rows into a copy of it and runs ``dbt test``:
   (this is the saving; it is also what proves the restriction is applied);
 * rows written later (another invocation, a later dlt load) are read, and a key they repeat
   is counted over the whole table;
-* a failing test records no pass, so the next run reads those rows again;
+* a failing test records no pass, so the next run reads those rows again (a warning
+  neither);
 * a test with no recorded pass reads every row.
 """
 
@@ -40,6 +41,10 @@ RAW_ACTIVITIES = "raw_demo_crm.activities"
 UNIQUE_ACTIVITY = "salespulse_unique_combination_int_activities_loaded_activity_id"
 NOT_NULL_ACTIVITY = "not_null_int_activities_loaded_activity_id"
 UNIQUE_RAW_ACTIVITY = "salespulse_unique_combination_stg_demo_crm__activities_activity_id"
+RAW_HISTORY = "raw_demo_crm.deal_stage_history"
+UNIQUE_HISTORY = (
+    "salespulse_unique_combination_stg_crm__deal_stage_history_deal_id__stage_id__entered_at"
+)
 
 
 def _dbt(command: str, warehouse: Path, target: Path, select: str, *flags: str) -> dict[str, str]:
@@ -178,3 +183,28 @@ def test_a_full_refresh_forgets_every_pass(built: tuple[Path, str], tmp_path: Pa
     assert set(statuses.values()) == {"success"}, statuses
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from data_test_log.passes").fetchone() == (0,)
+
+
+def test_a_warning_records_no_pass_so_its_rows_are_read_again(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The stage history's key check warns (exact duplicates are collapsed downstream): a
+    warning is not a pass, so the duplicate's load is read on every run until it is gone."""
+    warehouse = _copy(built, tmp_path)
+    select = "+stg_crm__deal_stage_history"
+    statuses = _dbt("build", warehouse, tmp_path / "target", select)
+    assert statuses[UNIQUE_HISTORY] == "pass"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            f"insert into {RAW_HISTORY} select * replace (? as _dlt_load_id) "
+            f"from {RAW_HISTORY} order by deal_id, entered_at limit 1",
+            [f"{time.time():.6f}"],
+        )
+    for _ in range(2):
+        assert _dbt("test", warehouse, tmp_path / "target", select)[UNIQUE_HISTORY] == "warn"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        passes = con.execute(
+            "select count(*) from data_test_log.passes where test_id like ?",
+            [f"%.{UNIQUE_HISTORY}.%"],
+        ).fetchone()[0]
+    assert passes == 1  # the build's

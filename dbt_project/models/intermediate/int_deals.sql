@@ -52,16 +52,14 @@ live_deals as (
 
 ),
 
+-- the deal's last visit by the cutoff: the one visit without an exit, since every other
+-- visit exits at its deal's next valid entry (int_stage_visits), so a filter finds it
+-- where a window would sort every visit (the key test on deal_id would see a second one)
 last_visit as (
 
-    select *
-    from (
-        select
-            int_stage_visits.*,
-            row_number() over (partition by deal_id order by visit_number desc) as recency_rank
-        from {{ ref('int_stage_visits') }} as int_stage_visits
-    ) as ranked
-    where recency_rank = 1
+    select deal_id, stage_id, entered_at
+    from {{ ref('int_stage_visits') }}
+    where exited_at is null
 
 ),
 
