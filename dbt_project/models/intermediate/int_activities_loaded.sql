@@ -5,9 +5,10 @@
     (a view over this table), so a new as-of date recomputes nothing here.
 
     Incremental by load (macros/incremental.sql): a run recomputes the activities whose raw
-    row was written by a load the table does not know, and those whose email events differ
-    in count or latest load from the stored ones (new, changed, re-assigned or deleted
-    events); the post-hooks make the table equal a full rebuild.
+    row or one of whose email events was written by a load the table does not know, and,
+    when the other activities' events fall short of their stored count (deleted or moved
+    events), those whose email events differ in count or latest load from the stored ones;
+    the post-hooks make the table equal a full rebuild.
 #}
 
 {{ config(
@@ -48,10 +49,66 @@ changed_activities as (
 
 ),
 
+-- every load the stored rows were computed from: loads that ran before an earlier run
+known_loads as (
+
+    select load_id from stored_loads
+    union
+    select email_load_id from {{ this }} where email_load_id is not null
+
+),
+
+-- activities with an email event written by a load the stored rows do not know: new,
+-- changed or re-assigned events
+new_event_activities as (
+
+    select email_events.activity_id
+    from {{ staged_email_events }} as email_events
+    left join known_loads
+        on email_events.load_id = known_loads.load_id
+    where known_loads.load_id is null
+
+),
+
+recomputed_by_load as (
+
+    select activity_id from changed_activities
+    union
+    select activity_id from new_event_activities
+
+),
+
+-- Every other activity's events were all written by known loads, so they were there when
+-- its stored row was computed: it can only have lost events (deleted, or moved to another
+-- activity, which writes the moved row in a new load). Its events, summed over those
+-- activities, then fall short of the stored count. Only then (a rare run) are the count
+-- and latest load of every activity's events compared with the stored ones; DuckDB does
+-- not skip a join behind a false condition, so the flag filters both of its inputs.
+events_lost as (
+
+    select
+        (
+            select coalesce(sum(stored.email_events), 0)
+            from {{ this }} as stored
+            left join recomputed_by_load
+                on stored.activity_id = recomputed_by_load.activity_id
+            where recomputed_by_load.activity_id is null
+        ) <> (
+            select count(*)
+            from {{ staged_email_events }} as email_events
+            left join recomputed_by_load
+                on email_events.activity_id = recomputed_by_load.activity_id
+            where recomputed_by_load.activity_id is null
+              and email_events.activity_id is not null
+        ) as is_lost
+
+),
+
 email_fingerprints as (
 
     select activity_id, count(*) as email_events, max(load_id) as email_load_id
     from {{ staged_email_events }}
+    where (select is_lost from events_lost)
     group by activity_id
 
 ),
@@ -62,7 +119,8 @@ changed_emails as (
     select coalesce(email_fingerprints.activity_id, stored.activity_id) as activity_id
     from email_fingerprints
     full outer join (
-        select activity_id, email_events, email_load_id from {{ this }} where email_events > 0
+        select activity_id, email_events, email_load_id from {{ this }}
+        where email_events > 0 and (select is_lost from events_lost)
     ) as stored
         on email_fingerprints.activity_id = stored.activity_id
     where stored.activity_id is null
@@ -74,7 +132,7 @@ changed_emails as (
 
 recomputed as (
 
-    select activity_id from changed_activities
+    select activity_id from recomputed_by_load
     union
     select activity_id from changed_emails
 
