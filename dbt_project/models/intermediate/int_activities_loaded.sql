@@ -38,17 +38,6 @@ stored_loads as (
 
 ),
 
--- raw rows written by a load the stored rows do not know: new or changed activities
-changed_activities as (
-
-    select raw_activities.activity_id
-    from {{ staged_activities }} as raw_activities
-    left join stored_loads
-        on raw_activities.load_id = stored_loads.load_id
-    where stored_loads.load_id is null
-
-),
-
 -- every load the stored rows were computed from: loads that ran before an earlier run
 known_loads as (
 
@@ -58,23 +47,23 @@ known_loads as (
 
 ),
 
--- activities with an email event written by a load the stored rows do not know: new,
--- changed or re-assigned events
-new_event_activities as (
+-- activities with a raw row, or an email event, written by a load the stored rows do not
+-- know: new or changed activities; new, changed or re-assigned events
+recomputed_by_load as (
+
+    select raw_activities.activity_id
+    from {{ staged_activities }} as raw_activities
+    left join stored_loads
+        on raw_activities.load_id = stored_loads.load_id
+    where stored_loads.load_id is null
+
+    union
 
     select email_events.activity_id
     from {{ staged_email_events }} as email_events
     left join known_loads
         on email_events.load_id = known_loads.load_id
     where known_loads.load_id is null
-
-),
-
-recomputed_by_load as (
-
-    select activity_id from changed_activities
-    union
-    select activity_id from new_event_activities
 
 ),
 
