@@ -37,11 +37,15 @@ from sqlglot import exp
 from sqlglot.lineage import Node, lineage
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, build_scope
+from sqlglot.schema import MappingSchema
 
 DIALECT = "duckdb"
 ROWS = "*"
 """The column name of a model's filter edges: they decide its rows, so every column."""
 RAW_SCHEMA_PREFIX = "raw_"
+_LINEAGE_OPTIONS: dict[str, Any] = {"dialect": DIALECT, "copy": False, "trim_selects": False}
+"""sqlglot ``lineage`` options: no copies (``trim_selects`` would copy a whole SELECT for
+every node, to label it with the traced column alone; only the node's expression is read)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class ProjectLineage:
 
     def __init__(self, manifest: Mapping[str, Any], schema: Schema) -> None:
         self.schema = schema
+        # normalized once: sqlglot would normalize a plain dict again on every call
+        self.mapping = MappingSchema(schema, dialect=DIALECT)
         self.models: dict[str, Mapping[str, Any]] = {}
         self.known: set[str] = set()
         for node in [*manifest["nodes"].values(), *manifest["sources"].values()]:
@@ -101,7 +107,7 @@ class ProjectLineage:
             node = self.models[table]
             parsed = sqlglot.parse_one(node["compiled_code"], dialect=DIALECT)
             qualified = qualify(
-                parsed, schema=self.schema, dialect=DIALECT, validate_qualify_columns=False
+                parsed, schema=self.mapping, dialect=DIALECT, validate_qualify_columns=False
             )
             scope = build_scope(qualified)
             assert scope is not None, f"{table}: no select to trace"
@@ -114,9 +120,7 @@ class ProjectLineage:
         self._done.add((table, column))
         expression, scope = self._model_sql(table)
         try:
-            root = lineage(
-                column, expression, self.schema, dialect=DIALECT, scope=scope, copy=False
-            )
+            root = lineage(column, expression, self.mapping, **_LINEAGE_OPTIONS, scope=scope)
         except sqlglot.errors.SqlglotError:
             return
         for upstream_table, upstream_column, path in self._leaves(root):
@@ -153,12 +157,7 @@ class ProjectLineage:
         ):
             try:
                 node = lineage(
-                    column.name,
-                    source.expression,
-                    self.schema,
-                    dialect=DIALECT,
-                    scope=source,
-                    copy=False,
+                    column.name, source.expression, self.mapping, **_LINEAGE_OPTIONS, scope=source
                 )
             except sqlglot.errors.SqlglotError:
                 return []
