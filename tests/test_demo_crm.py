@@ -7,7 +7,7 @@ Arrow tables, the way the warehouse will see them.
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -24,7 +24,9 @@ from ingestion.demo_crm import (
     truths,
 )
 from ingestion.demo_crm.block import BLOCK_DEALS
-from ingestion.demo_crm.world import _build_world
+from ingestion.demo_crm.extract import BLOCK_TABLES, block_tables
+from ingestion.demo_crm.source import changed_rows
+from ingestion.demo_crm.world import _build_world, build_world
 
 SIZE = 20_000
 EARLY = date(2025, 6, 30)
@@ -110,6 +112,43 @@ def test_chunking_does_not_change_the_rows() -> None:
     single_chunk = generate_tables(config, chunk_deals=10 * BLOCK_DEALS)
     for name in SCHEMAS:
         assert one_block_chunks[name].equals(single_chunk[name]), name
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        datetime(2026, 11, 5, tzinfo=UTC),  # a weekly run's: the last cutoff less the lag
+        datetime(2025, 3, 14, 15, 9, 26, tzinfo=UTC),  # mid-day: dates compare by day
+        datetime(2020, 1, 1, tzinfo=UTC),  # before the horizon: every row
+        datetime(2026, 11, 16, tzinfo=UTC),  # the cutoff: nothing visible is new
+        None,  # exactly a stage entry's time: that entry is new (at or after)
+    ],
+    ids=["weekly", "mid-day", "everything", "nothing", "at-an-entry"],
+)
+def test_an_incremental_extract_has_exactly_the_rows_changed_since(since: datetime | None) -> None:
+    """The generator selects the changed rows before building their strings; the rows must
+    be those ``changed_rows`` selects from the whole extract (mess included: deal versions,
+    late history, deletions)."""
+    config = DemoCrmConfig(size=BLOCK_DEALS + 5_000, as_of=date(2026, 11, 15))
+    world = build_world(config)
+    if since is None:
+        entries = block_tables(world, world.block(0), config)["deal_stage_history"]
+        since = entries.column("entered_at")[entries.num_rows // 2].as_py()
+    counts = {}
+    for b in range(len(world.layout)):
+        block = world.block(b)
+        whole = block_tables(world, block, config)
+        changed = block_tables(world, block, config, since=since)
+        for name in BLOCK_TABLES:
+            expected = changed_rows(name, whole[name], since)
+            assert changed[name].equals(expected), (name, b)
+            counts[name] = counts.get(name, 0) + changed[name].num_rows
+    if since.year == 2020:
+        assert all(counts.values())
+    elif since.month == 11 and since.day == 16:
+        assert not any(counts.values())
+    else:
+        assert counts["deals"] and counts["activities"] and counts["deal_stage_history"]
 
 
 def test_default_extract_is_the_last_day_of_the_horizon() -> None:

@@ -10,6 +10,7 @@ csat_surveys as Arrow tables with the contract schemas.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -50,7 +51,7 @@ from ingestion.demo_crm.catalog import (
     TITLES,
     forecast_category_codes,
 )
-from ingestion.demo_crm.config import DemoCrmConfig
+from ingestion.demo_crm.config import US_PER_DAY, DemoCrmConfig
 from ingestion.demo_crm.mess import AMOUNT_NULL_FACTOR
 from ingestion.demo_crm.world import World
 
@@ -69,13 +70,21 @@ BLOCK_TABLES: tuple[str, ...] = (
 
 
 def block_tables(
-    world: World, blk: Block, config: DemoCrmConfig, timings: dict[str, float] | None = None
+    world: World,
+    blk: Block,
+    config: DemoCrmConfig,
+    timings: dict[str, float] | None = None,
+    since: datetime | None = None,
 ) -> dict[str, pa.Table]:
     """Every per-block table of ``blk`` as of ``config.extract_date``.
 
-    ``timings``, if given, accumulates the seconds spent extracting each table.
+    With ``since``, only the rows new or changed at or after it, by the change columns of
+    ``source.CHANGE_COLUMNS`` (a deal with all its versions): the same rows as
+    ``source.changed_rows`` of the whole extract, selected before any string column is
+    built (tests/test_demo_crm.py holds the two equal). ``timings``, if given, accumulates
+    the seconds spent extracting each table.
     """
-    ex = _BlockExtract(world, blk, config)
+    ex = _BlockExtract(world, blk, config, since)
     out = {}
     for name in BLOCK_TABLES:
         start = time.perf_counter()
@@ -88,15 +97,29 @@ def block_tables(
 _METHOD = {"deal_stage_history": "history", "csat_surveys": "csat"}
 
 
+NO_TIME = np.iinfo(np.int64).min
+"""A null change time: before any ``since``."""
+
+
+def _epoch_us(instant: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime (a naive one is UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return (instant - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
 def _local_ids(prefix: str, block: int, rows: np.ndarray) -> pa.Array:
     """Ids of the block-local rows ``rows`` (indices into the block's generated rows)."""
     return col.ids(prefix, block * BLOCK_ID_SPAN + np.asarray(rows, dtype=np.int64), 12)
 
 
 class _BlockExtract:
-    def __init__(self, world: World, blk: Block, config: DemoCrmConfig):
+    def __init__(
+        self, world: World, blk: Block, config: DemoCrmConfig, since: datetime | None = None
+    ):
         self.world, self.blk, self.cfg = world, blk, config
         self.cutoff = config.cutoff_us
+        self.since_us = None if since is None else _epoch_us(since)
         self.day = config.extract_epoch_day - config.start_epoch_day  # extract day offset
         self.rate = config.mess_rate
         b = blk.index
@@ -118,10 +141,21 @@ class _BlockExtract:
     def _latest(self, created_us: np.ndarray, edited_us: np.ndarray) -> np.ndarray:
         return np.where(edited_us < self.cutoff, edited_us, created_us)
 
+    def _changed(self, *times_us: np.ndarray) -> np.ndarray | bool:
+        """Rows with any of ``times_us`` (epoch microseconds; ``NO_TIME`` for a null) at or
+        after ``since``: every row without it."""
+        if self.since_us is None:
+            return True
+        hit = np.zeros(len(times_us[0]), bool)
+        for times in times_us:
+            hit |= times >= self.since_us
+        return hit
+
     def accounts(self) -> pa.Table:
         a = self.blk.accounts
         created = self.us(a.created_t)
-        keep = np.flatnonzero(created < self.cutoff)
+        updated = self._latest(created, self.us(a.edited_t))
+        keep = np.flatnonzero((created < self.cutoff) & self._changed(created, updated))
         return col.table(
             "accounts",
             {
@@ -132,7 +166,7 @@ class _BlockExtract:
                 "country": col.labels(COUNTRY_CODES, a.country[keep]),
                 "region": col.labels(REGIONS, COUNTRY_REGION[a.country[keep]]),
                 "created_at": col.timestamps(created[keep]),
-                "updated_at": col.timestamps(self._latest(created, self.us(a.edited_t))[keep]),
+                "updated_at": col.timestamps(updated[keep]),
                 "is_deleted": col.bools(np.zeros(len(keep), bool)),
             },
         )
@@ -140,7 +174,8 @@ class _BlockExtract:
     def contacts(self) -> pa.Table:
         c: Contacts = self.blk.contacts
         created = self.us(c.created_t)
-        keep = np.flatnonzero(created < self.cutoff)
+        updated = self._latest(created, self.us(c.edited_t))
+        keep = np.flatnonzero((created < self.cutoff) & self._changed(created, updated))
         first = col.labels(FIRST_NAMES, c.first[keep])
         last = col.labels(LAST_NAMES, c.last[keep])
         parts = self.blk.accounts.name_parts[c.account[keep]]
@@ -159,7 +194,7 @@ class _BlockExtract:
                 "email": email,
                 "title": col.labels(TITLES, c.title[keep]),
                 "created_at": col.timestamps(created[keep]),
-                "updated_at": col.timestamps(self._latest(created, self.us(c.edited_t))[keep]),
+                "updated_at": col.timestamps(updated[keep]),
             },
         )
 
@@ -168,11 +203,13 @@ class _BlockExtract:
         created = self.us(ld.created_t)
         conv = self.us(ld.converted_t)
         disq = self.us(ld.disqualified_t)
-        keep = np.flatnonzero(created < self.cutoff)
-        is_conv = conv[keep] < self.cutoff
-        is_disq = disq[keep] < self.cutoff
+        is_conv = conv < self.cutoff
+        is_disq = disq < self.cutoff
+        updated = np.where(is_conv, conv, np.where(is_disq, disq, created))
+        changed = self._changed(created, updated, np.where(is_conv, conv, NO_TIME))
+        keep = np.flatnonzero((created < self.cutoff) & changed)
+        is_conv, is_disq, updated = is_conv[keep], is_disq[keep], updated[keep]
         status = np.where(is_conv, 1, np.where(is_disq, 2, 0))
-        updated = np.where(is_conv, conv[keep], np.where(is_disq, disq[keep], created[keep]))
         return col.table(
             "leads",
             {
@@ -212,14 +249,20 @@ class _BlockExtract:
         key = 2 * deal + np.where(current, 1, np.where(m.dup_first[deal], 0, 2))
         order = np.argsort(key, kind="stable")
         deal, entry, current = deal[order], entry[order], current[order]
+        at = hist[entry]
+        delete_us = self.us(m.delete_t[deal])
+        deleted = current & (m.delete[deal] < self.rate) & (delete_us < self.cutoff)
+        updated = np.where(deleted, delete_us, at)
+        if self.since_us is not None:  # a changed deal with all its versions
+            versions = np.isin(deal, deal[self._changed(updated)])
+            deal, entry, current = deal[versions], entry[versions], current[versions]
+            at, delete_us, deleted = at[versions], delete_us[versions], deleted[versions]
+            updated = updated[versions]
 
         stage = paths.stage[entry].astype(np.int64)
         closed = STAGE_IS_CLOSED[stage]
         won = STAGE_IS_WON[stage]
         lost = closed & ~won
-        at = hist[entry]
-        delete_us = self.us(m.delete_t[deal])
-        deleted = current & (m.delete[deal] < self.rate) & (delete_us < self.cutoff)
         amount_null = STAGE_IS_FIRST[stage] & (
             m.amount_null[deal] < min(1.0, AMOUNT_NULL_FACTOR * self.rate)
         )
@@ -260,7 +303,7 @@ class _BlockExtract:
                 "is_won": col.bools(won),
                 "loss_reason": col.labels(LOSS_REASONS, d.loss_reason[deal], reason_null),
                 "competitor": col.labels(COMPETITORS, np.maximum(competitor, 0), competitor_null),
-                "updated_at": col.timestamps(np.where(deleted, delete_us, at)),
+                "updated_at": col.timestamps(updated),
                 "is_deleted": col.bools(deleted),
             },
         )
@@ -270,7 +313,8 @@ class _BlockExtract:
         hist = self._history_us
         lag_us = np.round(m.lag_days * 86_400).astype(np.int64) * 1_000_000
         late = m.late < self.rate
-        keep = np.flatnonzero((hist < self.cutoff) & ~(late & (hist + lag_us >= self.cutoff)))
+        visible = (hist < self.cutoff) & ~(late & (hist + lag_us >= self.cutoff))
+        keep = np.flatnonzero(visible & self._changed(hist))
         return col.table(
             "deal_stage_history",
             {
@@ -285,7 +329,7 @@ class _BlockExtract:
     def activities(self) -> pa.Table:
         a = self.blk.activities
         t = self.us(a.t)
-        keep = np.flatnonzero(t < self.cutoff)
+        keep = np.flatnonzero((t < self.cutoff) & self._changed(t))
         dur = a.duration[keep]
         dur_null = (dur < 0) | (self.blk.mess.duration_null[keep] < self.rate)
         deal = a.deal[keep]
@@ -305,7 +349,7 @@ class _BlockExtract:
     def email_events(self) -> pa.Table:
         e = self.blk.emails
         t = self.us(e.t)
-        keep = np.flatnonzero(t < self.cutoff)
+        keep = np.flatnonzero((t < self.cutoff) & self._changed(t))
         b = self.blk.index
         return col.table(
             "email_events",
@@ -321,8 +365,15 @@ class _BlockExtract:
 
     def subscriptions(self) -> pa.Table:
         s = self.blk.subscriptions
-        keep = np.flatnonzero(s.start_day <= self.day)
-        ended = s.end_day[keep] <= self.day
+        ended = s.end_day <= self.day
+        # dates count from since's day on (changed_rows); an end date shows once it passed
+        if self.since_us is None:
+            changed: np.ndarray | bool = True
+        else:
+            since_day = self.since_us // US_PER_DAY - self.cfg.start_epoch_day
+            changed = (s.start_day >= since_day) | (ended & (s.end_day >= since_day))
+        keep = np.flatnonzero((s.start_day <= self.day) & changed)
+        ended = ended[keep]
         plan_codes = np.where(
             s.plan_addon[keep], len(SEGMENT_PLANS), self.blk.accounts.segment[s.account[keep]]
         )
@@ -343,7 +394,7 @@ class _BlockExtract:
     def csat(self) -> pa.Table:
         s, d = self.blk.surveys, self.blk.deals
         t = self.us(s.t)
-        keep = np.flatnonzero(t < self.cutoff)
+        keep = np.flatnonzero((t < self.cutoff) & self._changed(t))
         deal = s.deal[keep]
         return col.table(
             "csat_surveys",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import pyarrow as pa
 
@@ -28,11 +29,13 @@ def iter_chunks(
     config: DemoCrmConfig,
     chunk_deals: int = DEFAULT_CHUNK_DEALS,
     timings: dict[str, float] | None = None,
+    since: datetime | None = None,
 ) -> Iterator[dict[str, pa.Table]]:
     """The per-block tables (deals, history, activities, ...) in chunks of ~chunk_deals deals.
 
     Chunks are whole blocks of ``BLOCK_DEALS`` deals, so the rows do not depend on
     ``chunk_deals``: concatenating the chunks gives the same tables for any chunk size.
+    With ``since``, only the rows new or changed since then (``extract.block_tables``).
     ``timings``, if given, accumulates seconds per table (block generation is shared out
     by rows) and under ``"world"`` the one-off world build.
     """
@@ -48,7 +51,7 @@ def iter_chunks(
             start = time.perf_counter()
             blk = world.block(b)
             built = time.perf_counter() - start
-            tables = block_tables(world, blk, config, timings)
+            tables = block_tables(world, blk, config, timings, since)
             if timings is not None:
                 total = sum(t.num_rows for t in tables.values()) or 1
                 for name, table in tables.items():
