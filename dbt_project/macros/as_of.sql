@@ -4,13 +4,15 @@
 
     The var wins; without it the date comes from the environment variable
     SALESPULSE_AS_OF_DATE, which is how the scheduled refresh passes it: dbt re-parses the
-    whole project whenever a `--vars` value changes, but only the files that read a changed
-    environment variable, so a new week's date costs a partial parse (docs/performance.md).
+    whole project whenever a `--vars` value changes, and every file that read a changed
+    environment variable. The variable is read only when the SQL is compiled for a run
+    (`execute`): nothing dbt parses depends on the date, so no file is tied to it and a new
+    week's date costs no re-parse (docs/performance.md).
 #}
 
 {% macro as_of_date_value() -%}
     {%- set raw = var('as_of_date', none) -%}
-    {%- if raw is none or raw == '' -%}
+    {%- if (raw is none or raw == '') and execute -%}
         {%- set raw = env_var('SALESPULSE_AS_OF_DATE', '') -%}
     {%- endif -%}
     {%- if raw is none or raw == '' -%}
