@@ -14,9 +14,9 @@
       of an earlier date), then appends the recomputed rows.
     * By load (int_activities_loaded, below), for a table with one row per raw row and
       nothing that depends on the as-of date: a raw row written by a load that no stored
-      row carries is new or changed. Finding those is a filter on a few load ids, where a
-      fingerprint would join every raw row with every stored row (at 1M deals, 2-3 s of
-      joins on text keys to save a 4 s rewrite). What depends on the as-of date is then
+      row carries is new or changed (keys_of_unknown_loads). Finding those is a filter on a
+      few load ids, where a fingerprint would join every raw row with every stored row (at
+      1M deals, 2-3 s of joins on text keys to save a 4 s rewrite). What depends on the as-of date is then
       applied by a view over the table (int_activities).
     * By load, per deal (int_stage_entries), for rows that depend on other raw rows of the
       same deal (a stage entry's visit number and next entry): a deal with a raw row of an
@@ -29,6 +29,21 @@
       (their dbt_invocation_id), so a day whose counts per run no longer match the table's
       has a recomputed, new, moved or deleted row, and is recounted whole.
 #}
+
+{#
+    Incremental by load: the `key` of every row of `relation` written by a load that
+    `known_loads` (a relation with a `load_id` column: the loads the stored rows were
+    computed from) does not hold, so new or changed since the stored rows. Rows without a
+    key cannot be tracked and are left out.
+#}
+{% macro keys_of_unknown_loads(relation, key, known_loads) -%}
+    select loaded.{{ key }}
+    from {{ relation }} as loaded
+    left join {{ known_loads }} as known
+        on loaded.load_id = known.load_id
+    where known.load_id is null
+      and loaded.{{ key }} is not null
+{%- endmacro %}
 
 {#
     The materialization of an incremental model on this adapter: incremental where the

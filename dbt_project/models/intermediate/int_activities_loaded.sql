@@ -51,19 +51,11 @@ known_loads as (
 -- know: new or changed activities; new, changed or re-assigned events
 recomputed_by_load as (
 
-    select raw_activities.activity_id
-    from {{ staged_activities }} as raw_activities
-    left join stored_loads
-        on raw_activities.load_id = stored_loads.load_id
-    where stored_loads.load_id is null
+    {{ salespulse.keys_of_unknown_loads(staged_activities, 'activity_id', 'stored_loads') }}
 
     union
 
-    select email_events.activity_id
-    from {{ staged_email_events }} as email_events
-    left join known_loads
-        on email_events.load_id = known_loads.load_id
-    where known_loads.load_id is null
+    {{ salespulse.keys_of_unknown_loads(staged_email_events, 'activity_id', 'known_loads') }}
 
 ),
 

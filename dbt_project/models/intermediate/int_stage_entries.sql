@@ -75,21 +75,11 @@ stored_deal_loads as (
 -- deals with a raw row written by a load the stored rows do not know: new or changed
 changed_deals as (
 
-    select history.deal_id
-    from {{ staged_history }} as history
-    left join stored_history_loads
-        on history.load_id = stored_history_loads.load_id
-    where stored_history_loads.load_id is null
-      and history.deal_id is not null
+    {{ salespulse.keys_of_unknown_loads(staged_history, 'deal_id', 'stored_history_loads') }}
 
     union
 
-    select deals.deal_id
-    from {{ staged_deals }} as deals
-    left join stored_deal_loads
-        on deals.load_id = stored_deal_loads.load_id
-    where stored_deal_loads.load_id is null
-      and deals.deal_id is not null
+    {{ salespulse.keys_of_unknown_loads(staged_deals, 'deal_id', 'stored_deal_loads') }}
 
 ),
 
