@@ -39,6 +39,8 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, build_scope
 from sqlglot.schema import MappingSchema
 
+from orchestration.warehouse import relation_name, relation_parts
+
 DIALECT = "duckdb"
 ROWS = "*"
 """The column name of a model's filter edges: they decide its rows, so every column."""
@@ -75,7 +77,11 @@ class ProjectLineage:
         for node in [*manifest["nodes"].values(), *manifest["sources"].values()]:
             if node["resource_type"] not in ("model", "source"):
                 continue
-            name = f"{node['schema']}.{node.get('alias') or node.get('identifier') or node['name']}"
+            name = relation_name(
+                node.get("database"),
+                node["schema"],
+                node.get("alias") or node.get("identifier") or node["name"],
+            )
             self.known.add(name)
             if node["resource_type"] == "model" and node.get("compiled_code"):
                 self.models[name] = node
@@ -96,8 +102,10 @@ class ProjectLineage:
     # -- internals --------------------------------------------------------------------------
 
     def _columns(self, table: str) -> list[str]:
-        schema, name = table.split(".", 1)
-        for catalog in self.schema.values():
+        in_catalog, schema, name = relation_parts(table)
+        for catalog_name, catalog in self.schema.items():
+            if in_catalog not in (None, catalog_name):
+                continue
             if name in catalog.get(schema, {}):
                 return list(catalog[schema][name])
         return []
@@ -198,7 +206,7 @@ def _conditions(select: exp.Expression) -> Iterator[exp.Expression]:
 
 
 def _table_name(table: exp.Table) -> str:
-    return f"{table.db}.{table.name}"
+    return relation_name(table.catalog, table.db, table.name)
 
 
 def _projection_sql(expression: exp.Expression) -> str:

@@ -6,14 +6,20 @@ one and renames it over the old one (an atomic rename on POSIX): a reader that h
 previous file open keeps reading it, unaffected, and the next connection sees the new
 publication whole. The previous file is kept as ``<name>.previous.duckdb``.
 
-The file is written with DuckDB storage version v1.4.0 so older DuckDB readers (BI tools,
-Evidence) can open it.
+The marts come over as a whole file: dbt builds them in their own DuckDB file
+(orchestration/warehouse.py), which is copied byte for byte, and the other published tables
+(the publication log, lineage, audit, quarter closes) are written into the copy. A file copy
+costs a fraction of re-encoding every table (docs/performance.md, "Publishing").
+
+The file has DuckDB storage version v1.4.0 so older DuckDB readers (BI tools, Evidence) can
+open it: the marts file is created in it, and so is a publication without marts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -21,7 +27,9 @@ from pathlib import Path
 
 import duckdb
 
-PUBLISHED_STORAGE_VERSION = "v1.4.0"
+from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA, MARTS_STORAGE_VERSION
+
+PUBLISHED_STORAGE_VERSION = MARTS_STORAGE_VERSION
 LOG_SCHEMA = "publish"
 QUARTER_CLOSE_SCHEMA = "quarter_close"
 
@@ -68,13 +76,18 @@ def publish(
         _record_quarter_close(warehouse, tables, publication.as_of_date)
     _record_publication(warehouse, publication, tables)
 
+    marts = [name for schema, name in tables if schema == MARTS_CATALOG]
+    if marts:
+        _copy_marts_file(warehouse, tmp_path)
     row_counts: dict[str, int] = {}
     warehouse.execute(f"attach '{tmp_path}' as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')")
     try:
+        _drop_unpublished(warehouse, keep=marts)
         for schema, name in tables:
-            warehouse.execute(
-                f'create table pub.main."{name}" as select * from "{schema}"."{name}"'
-            )
+            if schema != MARTS_CATALOG:
+                warehouse.execute(
+                    f'create table pub.main."{name}" as select * from "{schema}"."{name}"'
+                )
             row_counts[name] = _count(warehouse, f'pub.main."{name}"')
         for name in _quarter_close_tables(warehouse):
             warehouse.execute(
@@ -108,6 +121,41 @@ def publish(
         },
     )
     return PublishResult(path=published_path, previous_path=previous, row_counts=row_counts)
+
+
+def _copy_marts_file(warehouse: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Copy the marts file attached to ``warehouse`` to ``target``, checkpointed first (so
+    the file alone holds every change) and detached while it is copied."""
+    row = warehouse.execute(
+        "select path from duckdb_databases() where database_name = ?", [MARTS_CATALOG]
+    ).fetchone()
+    if row is None or not row[0]:
+        raise RuntimeError(
+            f"publish: no marts file attached as {MARTS_CATALOG!r} "
+            "(open the warehouse with orchestration.warehouse.connect)"
+        )
+    source = Path(row[0])
+    warehouse.execute(f"checkpoint {MARTS_CATALOG}")
+    warehouse.execute(f"detach {MARTS_CATALOG}")
+    try:
+        shutil.copyfile(source, target)
+    finally:
+        literal = str(source).replace("'", "''")
+        warehouse.execute(f"attach '{literal}' as {MARTS_CATALOG}")
+
+
+def _drop_unpublished(warehouse: duckdb.DuckDBPyConnection, keep: Sequence[str]) -> None:
+    """Drop from the copy what is not published: marts of models since removed, or a
+    relation a failed dbt run left behind."""
+    rows = warehouse.execute(
+        "select table_name, table_type from information_schema.tables "
+        "where table_catalog = 'pub' and table_schema = ?",
+        [MARTS_SCHEMA],
+    ).fetchall()
+    for name, kind in rows:
+        if name not in keep:
+            what = "view" if kind == "VIEW" else "table"
+            warehouse.execute(f'drop {what} pub.main."{name}"')
 
 
 def _record_publication(

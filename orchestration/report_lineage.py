@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from orchestration.lineage import DIALECT, Edge, ProjectLineage, Schema, cached_edges
 from orchestration.reports_check import REFERENCE, Page, _classify, _strip, load_pages
+from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA
 
 REPORT_SCHEMA = "reports"
 EVIDENCE_SOURCE = "salespulse"
@@ -109,8 +110,8 @@ def _published_columns(con: Any) -> dict[str, list[str]]:
     columns: dict[str, list[str]] = {}
     for table, column in con.execute(
         "select table_name, column_name from information_schema.columns "
-        "where table_schema = ? order by table_name, ordinal_position",
-        [PUBLISHED_SCHEMA],
+        "where table_catalog = ? and table_schema = ? order by table_name, ordinal_position",
+        [MARTS_CATALOG, MARTS_SCHEMA],
     ).fetchall():
         columns.setdefault(table, []).append(column)
     for table in ("publication", "publication_log"):

@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.defs.transformation import DBT_EXECUTABLE
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.warehouse import connect as warehouse_connection
+from orchestration.warehouse import mart_tables
 
 MART_SCHEMA = "marts"
 
@@ -67,18 +67,10 @@ def build_marts(
 
 
 def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every table of schema ``marts`` in ``warehouse``: sorted rows without ``load_id``."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = ?"
-                " order by table_name",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
+    """Every mart of ``warehouse``: sorted rows without ``load_id``."""
+    with warehouse_connection(warehouse, read_only=True) as con:
         marts: dict[str, list[tuple]] = {}
-        for table in tables:
+        for table in mart_tables(con):
             columns = [r[0] for r in con.execute(f"describe {MART_SCHEMA}.{table}").fetchall()]
             select = ", ".join(f'"{c}"' for c in columns if c != "load_id")
             marts[table] = sorted(

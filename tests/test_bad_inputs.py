@@ -20,6 +20,7 @@ import pytest
 
 from ingestion.demo_crm import generate_tables
 from ingestion.demo_crm.config import DemoCrmConfig
+from orchestration.warehouse import connect as warehouse_connection
 from tests.bad_inputs import (
     BUILD_CLASSES,
     CORPUS,
@@ -148,7 +149,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture
 def wh(built: dict):
-    con = duckdb.connect(str(built["warehouse"]), read_only=True)
+    con = warehouse_connection(built["warehouse"], read_only=True)
     yield con
     con.close()
 

@@ -162,6 +162,7 @@ def floor_and_marts(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPy
     from ingestion.demo_crm import DemoCrmConfig, demo_crm_source
     from orchestration.defs.transformation import DBT_EXECUTABLE
     from orchestration.settings import DBT_PROJECT_DIR
+    from orchestration.warehouse import attach_marts
 
     work = tmp_path_factory.mktemp("bench_floor")
     generate(300, AS_OF, work / "parquet")
@@ -190,6 +191,7 @@ def floor_and_marts(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPy
     con = duckdb.connect()
     con.execute(floor_sql(work / "parquet", AS_OF))
     con.execute(f"attach '{warehouse}' as wh (read_only)")
+    attach_marts(con, warehouse, read_only=True)
     yield con
     con.close()
 
@@ -198,7 +200,7 @@ def floor_and_marts(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPy
 def test_floor_stage_durations_equal_the_mart(floor_and_marts: duckdb.DuckDBPyConnection) -> None:
     mart = floor_and_marts.execute(
         "select pipeline_id, stage_id, visits, open_visits, avg_days, median_days, p90_days "
-        "from wh.marts.stage_durations where visits > 0 order by 1, 2"
+        "from marts.stage_durations where visits > 0 order by 1, 2"
     ).fetchall()
     floor = floor_and_marts.execute(
         "select pipeline_id, stage_id, visits, open_visits, avg_days, median_days, p90_days "
@@ -214,7 +216,7 @@ def test_floor_stage_durations_equal_the_mart(floor_and_marts: duckdb.DuckDBPyCo
 def test_floor_rep_bookings_equal_the_mart(floor_and_marts: duckdb.DuckDBPyConnection) -> None:
     columns = "user_id, period_start, deals_won, deals_lost, bookings, win_rate, avg_cycle_days"
     mart = floor_and_marts.execute(
-        f"select {columns} from wh.marts.rep_performance "
+        f"select {columns} from marts.rep_performance "
         "where period_type = 'month' and deals_won + deals_lost > 0 order by 1, 2"
     ).fetchall()
     floor = floor_and_marts.execute(
@@ -238,7 +240,7 @@ def test_floor_activity_and_churn_equal_the_marts(
         """
         select count(*), count(*) filter (where m.n is distinct from coalesce(f.n, 0))
         from (select user_id, week_start, calls + meetings + emails + demos as n
-              from wh.marts.activity_weekly) as m
+              from marts.activity_weekly) as m
         left join (select user_id, week_start, sum(activities) as n
                    from floor_activity_weekly group by all) as f
             on m.user_id = f.user_id and m.week_start = f.week_start
@@ -247,7 +249,7 @@ def test_floor_activity_and_churn_equal_the_marts(
     assert mismatched[0] > 100 and mismatched[1] == 0
     mart = floor_and_marts.execute(
         "select month_start, customers_at_start, customers_churned "
-        "from wh.marts.customer_churn_monthly where customers_at_start > 0 order by 1"
+        "from marts.customer_churn_monthly where customers_at_start > 0 order by 1"
     ).fetchall()
     floor = floor_and_marts.execute(
         "select month_start, customers_at_start, customers_churned "

@@ -8,19 +8,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from orchestration.cli import _print_published, published_summary
 from orchestration.publish import Publication, publish
+from orchestration.warehouse import connect as warehouse_connection
 
 
 def test_status_shows_quarantine_counts_per_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "salespulse.duckdb"
-    with duckdb.connect(str(tmp_path / "wh.duckdb")) as wh:
-        wh.execute("create schema marts")
+    with warehouse_connection(tmp_path / "wh.duckdb") as wh:
         wh.execute("create table marts.deals as select range as deal_id from range(3)")
         wh.execute(
             "create table marts.quarantine as select * from (values "

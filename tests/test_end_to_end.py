@@ -26,6 +26,7 @@ from orchestration.lineage import raw_fields, read_edges
 from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.reports_check import load_pages
 from orchestration.settings import Settings
+from orchestration.warehouse import connect as warehouse_connection
 
 AS_OF = date(2026, 11, 15)
 CENT = Decimal("0.01")
@@ -82,7 +83,7 @@ def published(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture
 def warehouse(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse, opened per test and closed after: only the pipeline may hold it."""
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = warehouse_connection(settings.warehouse_path, read_only=True)
     yield con
     con.close()
 

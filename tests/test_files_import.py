@@ -9,7 +9,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +18,7 @@ from ingestion.files import FileImportError, load_mapping
 from ingestion.files.__main__ import main
 from ingestion.files.build import build_tables
 from ingestion.files.source import files_pipeline, files_source
+from orchestration.warehouse import connect as warehouse_connection
 
 REPO = Path(__file__).resolve().parents[1]
 PRESETS = REPO / "ingestion" / "files" / "presets"
@@ -306,7 +306,7 @@ def test_cli_prints_the_error_without_a_traceback(
 
 
 def _raw_counts(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         return {
             t: con.execute(f"select count(*) from raw_files.{t}").fetchone()[0] for t in SCHEMAS
         }
@@ -320,7 +320,7 @@ def test_every_import_lands_all_17_tables_and_a_failed_import_changes_nothing(
     pipeline.run(files_source(PRESETS / "generic_deals.yaml"))
     first = _raw_counts(warehouse)
     assert first["deals"] == 4 and first["deal_stage_history"] == 7 and first["quotas"] == 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         columns = [r[0] for r in con.execute("describe raw_files.quotas").fetchall()]
         before = con.execute("select * from raw_files.deals order by deal_id").fetchall()
     assert columns == [*SCHEMAS["quotas"].names, "_dlt_load_id"]  # empty, typed, with the load id
@@ -339,7 +339,7 @@ def test_every_import_lands_all_17_tables_and_a_failed_import_changes_nothing(
         pipeline.run(files_source(bad))
     assert (caught.value.line, caught.value.column) == (6, "value")
     assert _raw_counts(warehouse) == first
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         assert con.execute("select * from raw_files.deals order by deal_id").fetchall() == before
 
     # a later good import replaces everything: tables it no longer provides are emptied
@@ -394,7 +394,7 @@ def maven(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_maven_published_figures(maven: Path) -> None:
-    with duckdb.connect(str(maven), read_only=True) as con:
+    with warehouse_connection(maven, read_only=True) as con:
         won, lost, bookings, cycle = con.execute(
             "select sum(deals_won), sum(deals_lost), sum(bookings),"
             " sum(avg_cycle_days * deals_won) / sum(deals_won)"
@@ -407,7 +407,7 @@ def test_maven_published_figures(maven: Path) -> None:
 
 def test_maven_nothing_dropped_and_dirt_normalized(maven: Path) -> None:
     source_rows = (MAVEN / "sales_pipeline.csv").read_bytes().count(b"\n") - 1
-    with duckdb.connect(str(maven), read_only=True) as con:
+    with warehouse_connection(maven, read_only=True) as con:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         raw = one("select count(*) from raw_files.deals")
         mart = one("select count(*) from marts.deals")
@@ -447,7 +447,7 @@ def test_telco_churn(tmp_path: Path) -> None:
 
     warehouse = tmp_path / "warehouse.duckdb"
     files_pipeline(warehouse, tmp_path / "dlt").run(files_source(PRESETS / "telco_churn.yaml"))
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         churned, total = con.execute(
             "select count(end_date), count(*) from raw_files.subscriptions"
         ).fetchone()
@@ -455,7 +455,7 @@ def test_telco_churn(tmp_path: Path) -> None:
     build_marts(
         warehouse, "files", dt.date(2018, 1, 31), tmp_path, {"history_start_date": "2012-01-01"}
     )
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         at_start, lost, rate = con.execute(
             "select customers_at_start, customers_churned, logo_churn_rate"
             " from marts.customer_churn_monthly"
@@ -482,5 +482,5 @@ def test_ingest_benchmark_lands_what_it_times(tmp_path: Path, fmt: str) -> None:
         "dlt load",
         "end to end",
     }
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+    with warehouse_connection(tmp_path / "warehouse.duckdb", read_only=True) as con:
         assert con.execute("select count(*) from raw_files.deals").fetchone() == (500,)

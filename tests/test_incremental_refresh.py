@@ -44,6 +44,8 @@ from ingestion.demo_crm.mess import LATE_LAG_DAYS
 from ingestion.demo_crm.schema import SCHEMAS
 from ingestion.demo_crm.source import LATE_ARRIVAL_LAG, demo_crm_source
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.warehouse import MARTS_CATALOG, marts_path, relation_name
+from orchestration.warehouse import connect as warehouse_connection
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +85,7 @@ AUDIT_COLUMNS = {
     "source_invocation_id",
 }
 # compared summed over what only they split by: loads, the runs that computed the rows
-SUMMED_TABLES = (".reconciliation", ".int_activity_days_loaded")
+SUMMED_TABLES = ("reconciliation", "int_activity_days_loaded")
 DBT = Path(sys.executable).with_name("dbt")
 
 
@@ -130,7 +132,7 @@ def _differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> int:
     reconciliation (one row per raw table and load) summed over loads, and the activity
     day counts summed over the runs that computed their activities."""
     columns = {c: t for c, t in _columns(con, right).items() if c not in AUDIT_COLUMNS}
-    if right.endswith(SUMMED_TABLES):
+    if right.rsplit(".", 1)[-1].strip('"') in SUMMED_TABLES:
         numeric = [
             c
             for c, t in columns.items()
@@ -167,9 +169,36 @@ class Sequence:
     final_differences: dict[str, int]
 
 
+def _full_and_incremental(full: Path, incremental: Path) -> duckdb.DuckDBPyConnection:
+    """The full build with its marts (``marts``), and the incremental one as ``inc`` with its
+    marts as ``inc_marts``: both read-only."""
+    con = warehouse_connection(full, read_only=True)
+    con.execute(f"attach '{incremental}' as inc (read_only)")
+    con.execute(f"attach '{marts_path(incremental)}' as inc_marts (read_only)")
+    return con
+
+
+def _built_tables(con: duckdb.DuckDBPyConnection, where: str) -> list[tuple[str, str, str]]:
+    """(``schema.table`` or ``marts.table``, the full build's relation, the incremental's) of
+    the intermediate relations and the marts, filtered by ``where`` on information_schema."""
+    rows = con.execute(
+        "select table_catalog, table_schema, table_name from information_schema.tables "
+        "where (table_catalog = current_database() "
+        "and table_schema = 'intermediate' or table_catalog = 'marts') "
+        f"and ({where}) order by all"
+    ).fetchall()
+    return [
+        (
+            relation_name(catalog, schema, table),
+            f'"{catalog}"."{schema}"."{table}"',
+            f"{'inc_marts' if catalog == MARTS_CATALOG else 'inc'}.{schema}.{table}",
+        )
+        for catalog, schema, table in rows
+    ]
+
+
 def _compare_step(step: Step, warehouse: Path, invocation: str) -> None:
-    with duckdb.connect(str(step.full_warehouse), read_only=True) as con:
-        con.execute(f"attach '{warehouse}' as inc (read_only)")
+    with _full_and_incremental(step.full_warehouse, warehouse) as con:
         for table, schema in SCHEMAS.items():
             cols = ", ".join(schema.names)
             a = f"select {cols} from inc.raw_demo_crm.{table}"
@@ -184,17 +213,14 @@ def _compare_step(step: Step, warehouse: Path, invocation: str) -> None:
             step.raw_rows += con.execute(
                 f"select count(*) from inc.raw_demo_crm.{table}"
             ).fetchone()[0]
-        selected = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database() and (table_schema = 'marts' "
-            "and table_name like 'pipeline_%' "
-            f"or table_name in ({', '.join('?' for _ in STEP_TABLES)}))",
-            list(STEP_TABLES),
-        ).fetchall()
-        for schema, table in selected:
-            step.model_differences[table] = _differences(
-                con, f"inc.{schema}.{table}", f"{schema}.{table}"
-            )
+        step_tables = ", ".join(f"'{t}'" for t in STEP_TABLES)
+        selected = _built_tables(
+            con,
+            f"table_catalog = 'marts' and table_name like 'pipeline_%' "
+            f"or table_name in ({step_tables})",
+        )
+        for name, full, inc in selected:
+            step.model_differences[name.split(".", 1)[1]] = _differences(con, inc, full)
         for model in INCREMENTAL_MODELS:
             step.model_rows[model], step.rows_recomputed[model] = con.execute(
                 "select count(*), count(case when dbt_invocation_id = ? then 1 end) "
@@ -231,17 +257,9 @@ def sequence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sequence]:
     _dbt(incremental, last, work / "target-incremental", None)
     _dbt(full_builds[last], last, work / "target-full", None, full_refresh=True)
     final: dict[str, int] = {}
-    with duckdb.connect(str(full_builds[last]), read_only=True) as con:
-        con.execute(f"attach '{incremental}' as inc (read_only)")
-        relations = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database() "
-            "and table_schema in ('intermediate', 'marts') and table_type = 'BASE TABLE'"
-        ).fetchall()
-        for schema, table in relations:
-            final[f"{schema}.{table}"] = _differences(
-                con, f"inc.{schema}.{table}", f"{schema}.{table}"
-            )
+    with _full_and_incremental(full_builds[last], incremental) as con:
+        for name, full, inc in _built_tables(con, "table_type = 'BASE TABLE'"):
+            final[name] = _differences(con, inc, full)
     yield Sequence(steps, incremental, final)
 
 

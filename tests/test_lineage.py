@@ -8,7 +8,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.defs.transformation import column_lineage, table_asset_key
+from orchestration.defs.transformation import (
+    LayeredDbtTranslator,
+    column_lineage,
+    table_asset_key,
+)
 from orchestration.lineage import (
     ROWS,
     Edge,
@@ -19,8 +23,10 @@ from orchestration.lineage import (
     trace,
     write_edges,
 )
+from orchestration.manifest import load_manifest
 from orchestration.report_lineage import report_lineage
 from orchestration.reports_check import load_pages
+from orchestration.warehouse import connect as warehouse_connection
 
 STAGING_SQL = """
 with source as (select * from "wh"."raw_crm"."deals")
@@ -42,10 +48,11 @@ select count(*) as deals_won, sum(amount_local) as bookings from won
 
 
 def _manifest() -> dict:
-    def model(name: str, schema: str, sql: str) -> dict:
+    def model(name: str, database: str, schema: str, sql: str) -> dict:
         return {
             "resource_type": "model",
             "name": name,
+            "database": database,
             "schema": schema,
             "alias": name,
             "compiled_code": sql,
@@ -56,6 +63,7 @@ def _manifest() -> dict:
         return {
             "resource_type": "source",
             "name": name,
+            "database": "wh",
             "schema": "raw_crm",
             "identifier": name,
             "checksum": {"checksum": ""},
@@ -63,8 +71,9 @@ def _manifest() -> dict:
 
     return {
         "nodes": {
-            "model.p.stg_deals": model("stg_deals", "staging", STAGING_SQL),
-            "model.p.bookings": model("bookings", "marts", MART_SQL),
+            "model.p.stg_deals": model("stg_deals", "wh", "staging", STAGING_SQL),
+            # the marts in their own file, attached as catalog `marts` (schema main)
+            "model.p.bookings": model("bookings", "marts", "main", MART_SQL),
         },
         "sources": {"source.p.crm.deals": source("deals"), "source.p.crm.stages": source("stages")},
     }
@@ -72,8 +81,8 @@ def _manifest() -> dict:
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    con.execute("create schema raw_crm; create schema staging; create schema marts")
+    con = warehouse_connection(tmp_path / "wh.duckdb")
+    con.execute("create schema raw_crm; create schema staging")
     con.execute(
         "create table raw_crm.deals (deal_id varchar, amount double, stage_id varchar, "
         "is_deleted boolean)"
@@ -179,3 +188,17 @@ def test_report_query_columns_trace_through_inlined_queries_to_published_columns
     assert raw_fields([*edges, *published], "reports.sales:by_rep", "bookings") == {
         "raw_crm.deals.amount"
     }
+
+
+def test_a_mart_asset_shows_the_column_lineage_of_its_marts_name() -> None:
+    """Marts are ``marts.<table>`` in the lineage (their own file's catalog), not the
+    ``main`` schema their dbt nodes name (orchestration/warehouse.py)."""
+    edges = [Edge("marts.deals", "amount", "intermediate.int_deals", "amount", "value", "")]
+    spec = LayeredDbtTranslator(edges).get_asset_spec(
+        load_manifest(), "model.salespulse.deals", None
+    )
+    lineage = spec.metadata["dagster/column_lineage"]
+    upstream = dg.AssetKey(["intermediate", "int_deals"])
+    assert lineage.deps_by_column["amount"] == [
+        dg.TableColumnDep(asset_key=upstream, column_name="amount")
+    ]

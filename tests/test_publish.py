@@ -10,13 +10,13 @@ import duckdb
 import pytest
 
 from orchestration.publish import Publication, publish
+from orchestration.warehouse import connect as warehouse_connection
 
 TABLES = [("marts", "deals"), ("marts", "rep_performance")]
 
 
 def _warehouse(path: Path, n_rows: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
-    con.execute("create schema if not exists marts")
+    con = warehouse_connection(path)  # the marts in their own file, attached as `marts`
     con.execute(
         f"create or replace table marts.deals as select range as deal_id from range({n_rows})"
     )
@@ -45,6 +45,26 @@ def test_publish_writes_every_table_and_its_publication(tmp_path: Path) -> None:
         assert reader.execute("select count(*) from deals").fetchone() == (10,)
     assert target.with_suffix(".json").exists()
     assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_the_marts_file_is_copied_whole_without_what_is_not_published(tmp_path: Path) -> None:
+    target = tmp_path / "salespulse.duckdb"
+    with _warehouse(tmp_path / "wh.duckdb", 6) as wh:
+        # what a failed dbt run or a removed model leaves in the marts file
+        wh.execute("create table marts.deals__dbt_tmp as select 1 as deal_id")
+        wh.execute("create view marts.retired_view as select 1 as x")
+        wh.execute("create table marts.retired_mart as select 1 as x")
+        publish(wh, target, TABLES, _publication("run-1"))
+        # the connection keeps its marts attached, and the marts keep every relation
+        assert wh.execute("select count(*) from marts.deals").fetchone() == (6,)
+        assert wh.execute("select count(*) from marts.retired_mart").fetchone() == (1,)
+        # a later change to the marts does not reach the published copy
+        wh.execute("create or replace table marts.deals as select 1 as deal_id")
+    with duckdb.connect(str(target), read_only=True) as reader:
+        tables = reader.execute("select table_name from information_schema.tables").fetchall()
+        assert reader.execute("select count(*) from deals").fetchone() == (6,)
+    published = {name for (name,) in tables}
+    assert published == {"deals", "rep_performance", "publication", "publication_log"}
 
 
 def test_reader_holding_the_old_file_keeps_reading_it_through_a_publication(tmp_path: Path) -> None:

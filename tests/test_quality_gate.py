@@ -17,6 +17,7 @@ from orchestration.partitions import as_of_partitions
 from orchestration.quality.suites import TableSuite, between, not_null
 from orchestration.quality.volume import ROW_COUNTS
 from orchestration.settings import Settings
+from orchestration.warehouse import connect as warehouse_connection
 
 AS_OF = "2026-11-15"
 MART = dg.AssetKey(["marts", "rep_performance"])
@@ -35,8 +36,9 @@ def _defs(settings: Settings, data: dict[str, str]) -> dg.Definitions:
     partitions = as_of_partitions(settings)
 
     def write(schema: str, table: str) -> None:
-        with duckdb.connect(str(settings.warehouse_path)) as con:
-            con.execute(f"create schema if not exists {schema}")
+        with warehouse_connection(settings.warehouse_path) as con:
+            if schema != "marts":  # the marts' own file is attached as catalog `marts`
+                con.execute(f"create schema if not exists {schema}")
             con.execute(f"create or replace table {schema}.{table} as {data[table]}")
 
     @dg.asset(key=RAW_DEALS, partitions_def=partitions)

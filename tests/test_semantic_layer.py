@@ -25,6 +25,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.warehouse import connect as warehouse_connection
 
 AS_OF = "2026-11-15"
 SIZE = 2_000
@@ -106,7 +107,7 @@ def mf(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> MetricFl
 
 def sql(settings: Settings, query: str) -> list[tuple]:
     """Run a query on the warehouse and close it at once (mf opens the file too)."""
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    con = warehouse_connection(settings.warehouse_path, read_only=True)
     try:
         return con.execute(query).fetchall()
     finally:

@@ -39,7 +39,6 @@ pytest.importorskip("dbt.adapters.spark", reason="needs dbt-spark: make spark-se
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17+", allow_module_level=True)
 
-import duckdb  # noqa: E402
 
 from orchestration.settings import DBT_PROJECT_DIR  # noqa: E402
 from orchestration.spark_sources import (  # noqa: E402
@@ -48,6 +47,8 @@ from orchestration.spark_sources import (  # noqa: E402
     register_duckdb,
     spark_session,
 )
+from orchestration.warehouse import connect as warehouse_connection  # noqa: E402
+from orchestration.warehouse import mart_tables  # noqa: E402
 
 SIZE = 2_000
 AS_OF = dt.date(2026, 11, 15)
@@ -123,16 +124,9 @@ Table = tuple[list[str], list[str], list[tuple]]  # column names, kinds, rows
 
 def _duckdb_marts(warehouse: Path) -> dict[str, Table]:
     marts: dict[str, Table] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse_connection(warehouse, read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        tables = [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = ?",
-                [MART_SCHEMA],
-            ).fetchall()
-        ]
-        for table in tables:
+        for table in mart_tables(con):
             described = con.execute(f"describe {MART_SCHEMA}.{table}").fetchall()
             rows = con.execute(f"select * from {MART_SCHEMA}.{table}").fetchall()
             marts[table] = ([c[0] for c in described], [_kind(c[1]) for c in described], rows)

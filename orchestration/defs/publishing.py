@@ -16,6 +16,7 @@ from orchestration.provenance import code_version
 from orchestration.publish import LOG_SCHEMA, Publication, publish
 from orchestration.report_lineage import cached_report_lineage
 from orchestration.settings import Settings
+from orchestration.warehouse import connect as warehouse_connection
 
 CADENCE_TAG = "salespulse/cadence"
 PUBLISHED_REPORTS = dg.AssetKey("published_reports")
@@ -47,7 +48,7 @@ def build_publish_asset(
             publication.cadence, context.partition_key, publication.run_id
         )
         config = settings.duckdb_config  # the run's memory limit
-        with duckdb.connect(str(settings.warehouse_path), config=config) as warehouse:
+        with warehouse_connection(settings.warehouse_path, config=config) as warehouse:
             run_manifest = settings.dbt_target_dir / "manifest.json"
             if run_manifest.exists():
                 edges = published_lineage(

@@ -30,6 +30,7 @@ from orchestration.quality.data_docs import DataDocsSite
 from orchestration.quality.freshness import FreshnessRule, freshness_rules, measure
 from orchestration.quality.suites import WAREHOUSE_SUITES, TableSuite, raw_suites
 from orchestration.settings import Settings
+from orchestration.warehouse import connect as warehouse_connection
 
 if TYPE_CHECKING:
     from orchestration.quality.runner import SuiteOutcome
@@ -58,7 +59,7 @@ def build_asset_checks(
                 problems.append(f"publication row is {row}, expected run {context.run.run_id}")
             for _, name in tables:
                 counts[name] = published.execute(f'select count(*) from "{name}"').fetchone()[0]
-        with duckdb.connect(str(settings.warehouse_path), read_only=True) as warehouse:
+        with warehouse_connection(settings.warehouse_path, read_only=True) as warehouse:
             for schema, name in tables:
                 expected = warehouse.execute(
                     f'select count(*) from "{schema}"."{name}"'

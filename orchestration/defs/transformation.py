@@ -24,6 +24,7 @@ from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.memory import release_unused_memory
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import DBT_PROJECT_DIR, DEFAULT_CRM_SOURCE, Settings
+from orchestration.warehouse import relation_name
 
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 """dbt from this interpreter's environment, found without relying on PATH."""
@@ -116,7 +117,10 @@ class LayeredDbtTranslator(DagsterDbtTranslator):
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
-        lineage = self._lineage.get(f"{props.get('schema')}.{props.get('alias') or props['name']}")
+        table = relation_name(
+            props.get("database"), props["schema"], props.get("alias") or props["name"]
+        )
+        lineage = self._lineage.get(table)
         if props["resource_type"] != "model" or lineage is None:
             return spec
         return spec.merge_attributes(metadata={"dagster/column_lineage": lineage})

@@ -23,6 +23,7 @@ from typing import Any
 from orchestration.quality import data_docs as gx_docs
 from orchestration.quality import gx_duckdb
 from orchestration.quality.suites import Expect, TableSuite
+from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA, marts_path
 
 SAMPLE_ROWS = 5
 ROWS_EXPECTATION = "UnexpectedRowsExpectation"
@@ -89,7 +90,9 @@ def run_suites(
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     schemas = {s.schema for s in suites}
     with _datasources(context, warehouse, schemas, duckdb_config) as datasources:
-        outcomes = [_run_suite(datasources[s.schema], s) for s in suites]
+        outcomes = [
+            _run_suite(datasources[s.schema], s, _location(warehouse, s.schema)[1]) for s in suites
+        ]
     if docs is None or not outcomes:
         return outcomes
     return _with_data_docs(context, docs, outcomes)
@@ -129,12 +132,13 @@ def _datasources(
     datasources: dict[str, Any] = {}
     try:
         for schema in sorted(schemas):
+            path, schema_in_file = _location(warehouse, schema)
             datasource = context.data_sources.add_sql(
                 name=f"warehouse_{schema}",
-                connection_string=gx_duckdb.connection_string(warehouse),
+                connection_string=gx_duckdb.connection_string(path),
                 kwargs=gx_duckdb.warehouse_engine_kwargs(read_only=True, config=duckdb_config),
             )
-            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, schema)
+            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, schema_in_file)
             datasources[schema] = datasource
         yield datasources
     finally:
@@ -147,6 +151,14 @@ def _datasources(
             datasource.get_engine().dispose()
 
 
+def _location(warehouse: Path, schema: str) -> tuple[Path, str]:
+    """The file and schema a suite's tables are in: the marts in their own file, in its
+    ``main`` schema (orchestration/warehouse.py); the rest in the warehouse file."""
+    if schema == MARTS_CATALOG:
+        return marts_path(warehouse), MARTS_SCHEMA
+    return warehouse, schema
+
+
 def _gx_suite(suite: TableSuite) -> Any:
     """The whole table suite as one GX suite (for its Data Docs page)."""
     import great_expectations as gx
@@ -156,12 +168,12 @@ def _gx_suite(suite: TableSuite) -> Any:
     )
 
 
-def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
+def _run_suite(datasource: Any, suite: TableSuite, schema_in_file: str) -> SuiteOutcome:
     import great_expectations as gx
 
     started = time.perf_counter()
     asset = datasource.add_table_asset(
-        name=suite.table, table_name=suite.table, schema_name=suite.schema
+        name=suite.table, table_name=suite.table, schema_name=schema_in_file
     )
     batch = asset.add_batch_definition_whole_table("whole_table").get_batch()
     outcomes: list[ExpectationOutcome] = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
+from orchestration.warehouse import connect as warehouse_connection
 
 QUALITY_SCHEMA = "quality"
 ROW_COUNTS = f"{QUALITY_SCHEMA}.row_counts"
@@ -66,7 +66,7 @@ def record_and_compare(
     is this run, between dbt and publishing); the connection is closed on return.
     """
     outcomes: list[VolumeOutcome] = []
-    with duckdb.connect(str(warehouse)) as con:
+    with warehouse_connection(warehouse) as con:
         con.execute(f"create schema if not exists {QUALITY_SCHEMA}")
         con.execute(
             f"create table if not exists {ROW_COUNTS} (table_name varchar, row_count bigint, "
