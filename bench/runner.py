@@ -26,6 +26,7 @@ from bench.machine import load_average, machine_facts
 from bench.memory import RssSampler
 from bench.report import Row, format_table, markdown_table, ratio, ratios
 from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings
+from orchestration.warehouse import marts_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AS_OF = date(2026, 11, 15)
@@ -90,6 +91,7 @@ class Refresh:
     times: RunTimes | None = None
     raw_rows: dict[str, int] = field(default_factory=dict)
     published_rows: dict[str, int] = field(default_factory=dict)
+    file_bytes: dict[str, int] = field(default_factory=dict)
     dbt: dict[str, Any] = field(default_factory=dict)
     dlt: dict[str, float] = field(default_factory=dict)
 
@@ -135,6 +137,7 @@ class Refresh:
             "events": self.times.as_dict() if self.times else None,
             "raw_rows": self.raw_rows,
             "published_rows": self.published_rows,
+            "file_bytes": self.file_bytes,
             "dbt": self.dbt,
             "dlt": self.dlt,
         }
@@ -214,11 +217,24 @@ def run_refresh(
         refresh.published_rows = _row_counts(home / "published" / "salespulse.duckdb", "main")
     except Exception as error:  # e.g. a dbt left running by a failed run holds the lock
         echo(f"  could not count rows: {error}")
+    refresh.file_bytes = _file_bytes(home)
     refresh.dbt = dbt_summary(home / "data" / "dbt_target", log_path)
     refresh.dlt = _dlt_trace(home)
     if returncode != 0:
         echo(f"  refresh FAILED (exit {returncode}); see {log_path}")
     return refresh
+
+
+def _file_bytes(home: Path) -> dict[str, int]:
+    """Sizes of the warehouse, its marts file and the published file after a refresh (the
+    published file is a copy of the marts file, free blocks included)."""
+    warehouse = home / "data" / "warehouse.duckdb"
+    files = {
+        "warehouse": warehouse,
+        "marts": marts_path(warehouse),
+        "published": home / "published" / "salespulse.duckdb",
+    }
+    return {name: path.stat().st_size for name, path in files.items() if path.exists()}
 
 
 def _row_counts(path: Path, schema: str) -> dict[str, int]:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration import warehouse
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
@@ -93,13 +91,9 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        """The DuckDB file the pipeline writes (one writer at a time)."""
+        """The DuckDB file the pipeline writes (one writer at a time); the marts are in a
+        second file beside it (orchestration/warehouse.py)."""
         return self.data_dir / "warehouse.duckdb"
-
-    @property
-    def marts_path(self) -> Path:
-        """The marts' own DuckDB file beside the warehouse (orchestration/warehouse.py)."""
-        return warehouse.marts_path(self.warehouse_path)
 
     @property
     def dbt_target_dir(self) -> Path:
