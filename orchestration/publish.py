@@ -8,11 +8,14 @@ publication whole. The previous file is kept as ``<name>.previous.duckdb``.
 
 The marts come over as a whole file: dbt builds them in their own DuckDB file
 (orchestration/warehouse.py), which is copied byte for byte, and the other published tables
-(the publication log, lineage, audit, quarter closes) are written into the copy. A file copy
-costs a fraction of re-encoding every table (docs/performance.md, "Publishing").
+(the publication log, lineage, audit) are written into the copy. A file copy costs a
+fraction of re-encoding every table (docs/performance.md, "Publishing"). The quarter-close
+slices are kept in the marts file too (``marts.quarter_close_<table>``), so they travel
+with that copy instead of being re-encoded into every later publication.
 
 The file has DuckDB storage version v1.4.0 so older DuckDB readers (BI tools, Evidence) can
-open it: the marts file is created in it, and so is a publication without marts.
+open it: the marts file is created in it (``warehouse.MARTS_STORAGE_VERSION``), and a copy
+keeps its version.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA, MARTS_STORAGE_VERSION
+from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA
 
-PUBLISHED_STORAGE_VERSION = MARTS_STORAGE_VERSION
 LOG_SCHEMA = "publish"
-QUARTER_CLOSE_SCHEMA = "quarter_close"
+QUARTER_CLOSE_PREFIX = "quarter_close_"
+WAREHOUSE_QUARTER_CLOSE_SCHEMA = "quarter_close"
+"""Where homes built before the marts had their own file kept the quarter-close slices."""
 
 
 @dataclass(frozen=True)
@@ -72,28 +76,24 @@ def publish(
     tmp_path = published_path.with_name(f".{published_path.name}.{publication.run_id}.tmp")
     _remove(tmp_path)
 
+    _move_warehouse_quarter_closes(warehouse)
     if publication.cadence == "quarterly":
         _record_quarter_close(warehouse, tables, publication.as_of_date)
     _record_publication(warehouse, publication, tables)
 
     marts = [name for schema, name in tables if schema == MARTS_CATALOG]
-    if marts:
-        _copy_marts_file(warehouse, tmp_path)
+    kept = [*marts, *_quarter_close_tables(warehouse)]
+    _copy_marts_file(warehouse, tmp_path)
     row_counts: dict[str, int] = {}
-    warehouse.execute(f"attach '{tmp_path}' as pub (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+    warehouse.execute(f"attach '{tmp_path}' as pub")
     try:
-        _drop_unpublished(warehouse, keep=marts)
+        _drop_unpublished(warehouse, keep=kept)
         for schema, name in tables:
             if schema != MARTS_CATALOG:
                 warehouse.execute(
                     f'create table pub.main."{name}" as select * from "{schema}"."{name}"'
                 )
             row_counts[name] = _count(warehouse, f'pub.main."{name}"')
-        for name in _quarter_close_tables(warehouse):
-            warehouse.execute(
-                f'create table pub.main."quarter_close_{name}" as '
-                f'select * from {QUARTER_CLOSE_SCHEMA}."{name}"'
-            )
         warehouse.execute(
             f"create table pub.main.publication_log as select * from {LOG_SCHEMA}.publication_log"
         )
@@ -192,10 +192,10 @@ def _record_publication(
 def _record_quarter_close(
     warehouse: duckdb.DuckDBPyConnection, tables: Sequence[tuple[str, str]], as_of: date
 ) -> None:
-    """Keep a quarter-close copy of every table, one slice per as-of date (idempotent)."""
-    warehouse.execute(f"create schema if not exists {QUARTER_CLOSE_SCHEMA}")
+    """Keep a quarter-close copy of every table in the marts file, one slice per as-of date
+    (idempotent)."""
     for schema, name in tables:
-        target = f'{QUARTER_CLOSE_SCHEMA}."{name}"'
+        target = f'{MARTS_CATALOG}."{QUARTER_CLOSE_PREFIX}{name}"'
         warehouse.execute(
             f"create table if not exists {target} as "
             f'select cast(null as date) as quarter_close_date, * from "{schema}"."{name}" limit 0'
@@ -209,11 +209,30 @@ def _record_quarter_close(
 
 
 def _quarter_close_tables(warehouse: duckdb.DuckDBPyConnection) -> list[str]:
+    """The quarter-close tables of the marts file (``quarter_close_<table>``)."""
     rows = warehouse.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by 1",
-        [QUARTER_CLOSE_SCHEMA],
+        "select table_name from information_schema.tables where table_catalog = ? "
+        "and table_schema = ? and starts_with(table_name, ?) order by 1",
+        [MARTS_CATALOG, MARTS_SCHEMA, QUARTER_CLOSE_PREFIX],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _move_warehouse_quarter_closes(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Move the quarter-close slices an older home kept in the warehouse (schema
+    ``quarter_close``) into the marts file; a no-op once done."""
+    rows = warehouse.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = ?",
+        [WAREHOUSE_QUARTER_CLOSE_SCHEMA],
+    ).fetchall()
+    for (name,) in rows:
+        warehouse.execute(
+            f'create table if not exists {MARTS_CATALOG}."{QUARTER_CLOSE_PREFIX}{name}" as '
+            f'select * from {WAREHOUSE_QUARTER_CLOSE_SCHEMA}."{name}"'
+        )
+    if rows:
+        warehouse.execute(f"drop schema {WAREHOUSE_QUARTER_CLOSE_SCHEMA} cascade")
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:

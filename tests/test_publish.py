@@ -138,11 +138,36 @@ def test_quarterly_publication_keeps_every_quarter_close(tmp_path: Path) -> None
         publish(wh, target, TABLES, _publication("q3", "quarterly", date(2026, 9, 30)))
         publish(wh, target, TABLES, _publication("q3-again", "quarterly", date(2026, 9, 30)))
         publish(wh, target, TABLES, _publication("w", "weekly", date(2026, 11, 22)))
+        # kept in the marts file, so each publication's file copy carries them
+        assert wh.execute("select count(*) from marts.quarter_close_deals").fetchone() == (8,)
     with duckdb.connect(str(target), read_only=True) as reader:
         closes = reader.execute(
             "select quarter_close_date, count(*) from quarter_close_deals group by 1 order by 1"
         ).fetchall()
     assert closes == [(date(2026, 6, 30), 4), (date(2026, 9, 30), 4)]
+
+
+def test_an_older_homes_quarter_closes_move_into_the_marts_file(tmp_path: Path) -> None:
+    target = tmp_path / "salespulse.duckdb"
+    with _warehouse(tmp_path / "wh.duckdb", 4) as wh:
+        # where the warehouse kept them before the marts had their own file
+        wh.execute("create schema quarter_close")
+        wh.execute(
+            "create table quarter_close.deals as "
+            "select date '2026-03-31' as quarter_close_date, range as deal_id from range(3)"
+        )
+        publish(wh, target, TABLES, _publication("q2", "quarterly", date(2026, 6, 30)))
+        publish(wh, target, TABLES, _publication("w", "weekly", date(2026, 11, 22)))
+        schemas = wh.execute(
+            "select count(*) from information_schema.schemata "
+            "where catalog_name = current_database() and schema_name = 'quarter_close'"
+        ).fetchone()
+    assert schemas == (0,)
+    with duckdb.connect(str(target), read_only=True) as reader:
+        closes = reader.execute(
+            "select quarter_close_date, count(*) from quarter_close_deals group by 1 order by 1"
+        ).fetchall()
+    assert closes == [(date(2026, 3, 31), 3), (date(2026, 6, 30), 4)]
 
 
 def test_publishing_nothing_is_an_error(tmp_path: Path) -> None:
