@@ -694,6 +694,7 @@ def run_bench(
             f"  another week's refresh (same home: new as-of date, lineage cached, dlt state "
             f"kept): {following.wall:.1f}s wall = {parts}, fixed {following.fixed:.1f}s"
         )
+    print(f"  files after the refresh: {format_bytes(refresh.as_dict())}")
     if incremental:
         print_weekly(incremental)
     print(
@@ -764,6 +765,14 @@ def print_weekly(incremental: dict[str, Any]) -> None:
             f"    {stage:<12} incremental {c['incremental_s'] or 0:7.1f}s vs full "
             f"{c['full_s'] or 0:7.1f}s ({share})"
         )
+    for run in ("previous_week_refresh", "refresh"):
+        print(f"    files after the {run.replace('_', ' ')}: {format_bytes(incremental[run])}")
+
+
+def format_bytes(refresh: dict[str, Any]) -> str:
+    """The file sizes of a refresh (``Refresh.as_dict``), e.g. ``marts 3.40 GB``."""
+    sizes = refresh.get("file_bytes") or {}
+    return ", ".join(f"{name} {size / 1e9:.2f} GB" for name, size in sizes.items()) or "n/a"
 
 
 def finish(result: dict[str, Any], work: Path, json_path: Path | None, keep: bool) -> None:
