@@ -90,9 +90,7 @@ def run_suites(
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     schemas = {s.schema for s in suites}
     with _datasources(context, warehouse, schemas, duckdb_config) as datasources:
-        outcomes = [
-            _run_suite(datasources[s.schema], s, _location(warehouse, s.schema)[1]) for s in suites
-        ]
+        outcomes = [_run_suite(datasources[s.schema], s) for s in suites]
     if docs is None or not outcomes:
         return outcomes
     return _with_data_docs(context, docs, outcomes)
@@ -132,13 +130,12 @@ def _datasources(
     datasources: dict[str, Any] = {}
     try:
         for schema in sorted(schemas):
-            path, schema_in_file = _location(warehouse, schema)
             datasource = context.data_sources.add_sql(
                 name=f"warehouse_{schema}",
-                connection_string=gx_duckdb.connection_string(path),
+                connection_string=gx_duckdb.connection_string(_file_of(warehouse, schema)),
                 kwargs=gx_duckdb.warehouse_engine_kwargs(read_only=True, config=duckdb_config),
             )
-            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, schema_in_file)
+            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, _schema_in_file(schema))
             datasources[schema] = datasource
         yield datasources
     finally:
@@ -151,12 +148,14 @@ def _datasources(
             datasource.get_engine().dispose()
 
 
-def _location(warehouse: Path, schema: str) -> tuple[Path, str]:
-    """The file and schema a suite's tables are in: the marts in their own file, in its
-    ``main`` schema (orchestration/warehouse.py); the rest in the warehouse file."""
-    if schema == MARTS_CATALOG:
-        return marts_path(warehouse), MARTS_SCHEMA
-    return warehouse, schema
+def _file_of(warehouse: Path, schema: str) -> Path:
+    """The file a suite's tables are in: the marts have their own (orchestration/warehouse.py)."""
+    return marts_path(warehouse) if schema == MARTS_CATALOG else warehouse
+
+
+def _schema_in_file(schema: str) -> str:
+    """The schema a suite's tables have in their file: the marts file's is ``main``."""
+    return MARTS_SCHEMA if schema == MARTS_CATALOG else schema
 
 
 def _gx_suite(suite: TableSuite) -> Any:
@@ -168,12 +167,12 @@ def _gx_suite(suite: TableSuite) -> Any:
     )
 
 
-def _run_suite(datasource: Any, suite: TableSuite, schema_in_file: str) -> SuiteOutcome:
+def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
     import great_expectations as gx
 
     started = time.perf_counter()
     asset = datasource.add_table_asset(
-        name=suite.table, table_name=suite.table, schema_name=schema_in_file
+        name=suite.table, table_name=suite.table, schema_name=_schema_in_file(suite.schema)
     )
     batch = asset.add_batch_definition_whole_table("whole_table").get_batch()
     outcomes: list[ExpectationOutcome] = []
