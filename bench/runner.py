@@ -228,11 +228,11 @@ def run_refresh(
 def _file_bytes(home: Path) -> dict[str, int]:
     """Sizes of the warehouse, its marts file and the published file after a refresh (the
     published file is a copy of the marts file, free blocks included)."""
-    warehouse = home / "data" / "warehouse.duckdb"
+    settings = Settings(home)
     files = {
-        "warehouse": warehouse,
-        "marts": marts_path(warehouse),
-        "published": home / "published" / "salespulse.duckdb",
+        "warehouse": settings.warehouse_path,
+        "marts": marts_path(settings.warehouse_path),
+        "published": settings.published_path,
     }
     return {name: path.stat().st_size for name, path in files.items() if path.exists()}
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA
+from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA, detached_marts
 
 LOG_SCHEMA = "publish"
 QUARTER_CLOSE_PREFIX = "quarter_close_"
@@ -83,7 +83,8 @@ def publish(
 
     marts = [name for schema, name in tables if schema == MARTS_CATALOG]
     kept = [*marts, *_quarter_close_tables(warehouse)]
-    _copy_marts_file(warehouse, tmp_path)
+    with detached_marts(warehouse) as marts_file:
+        shutil.copyfile(marts_file, tmp_path)
     row_counts: dict[str, int] = {}
     warehouse.execute(f"attach '{tmp_path}' as pub")
     try:
@@ -121,27 +122,6 @@ def publish(
         },
     )
     return PublishResult(path=published_path, previous_path=previous, row_counts=row_counts)
-
-
-def _copy_marts_file(warehouse: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Copy the marts file attached to ``warehouse`` to ``target``, checkpointed first (so
-    the file alone holds every change) and detached while it is copied."""
-    row = warehouse.execute(
-        "select path from duckdb_databases() where database_name = ?", [MARTS_CATALOG]
-    ).fetchone()
-    if row is None or not row[0]:
-        raise RuntimeError(
-            f"publish: no marts file attached as {MARTS_CATALOG!r} "
-            "(open the warehouse with orchestration.warehouse.connect)"
-        )
-    source = Path(row[0])
-    warehouse.execute(f"checkpoint {MARTS_CATALOG}")
-    warehouse.execute(f"detach {MARTS_CATALOG}")
-    try:
-        shutil.copyfile(source, target)
-    finally:
-        literal = str(source).replace("'", "''")
-        warehouse.execute(f"attach '{literal}' as {MARTS_CATALOG}")
 
 
 def _drop_unpublished(warehouse: duckdb.DuckDBPyConnection, keep: Sequence[str]) -> None:

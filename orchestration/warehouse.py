@@ -23,7 +23,8 @@ in the warehouse, ``marts.table`` in the marts file:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -52,9 +53,18 @@ def relation_name(catalog: str | None, schema: str, table: str) -> str:
 def relation_parts(name: str) -> tuple[str | None, str, str]:
     """(catalog or None for the warehouse's own, schema, table) of a :func:`relation_name`."""
     first, table = name.split(".", 1)
-    if first == MARTS_CATALOG:
-        return MARTS_CATALOG, MARTS_SCHEMA, table
-    return None, first, table
+    return (MARTS_CATALOG if first == MARTS_CATALOG else None), schema_in_file(first), table
+
+
+def schema_in_file(schema: str) -> str:
+    """The schema that ``schema.<table>`` names in its file: ``marts`` is the marts file's
+    ``main``; the warehouse's schemas are themselves."""
+    return MARTS_SCHEMA if schema == MARTS_CATALOG else schema
+
+
+def file_of(warehouse: Path, schema: str) -> Path:
+    """The file holding the tables of ``schema``: the marts file for ``marts``."""
+    return marts_path(warehouse) if schema == MARTS_CATALOG else warehouse
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -69,16 +79,40 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def attach_marts(
     con: duckdb.DuckDBPyConnection, warehouse: Path, *, read_only: bool = False
-) -> bool:
-    """Attach the marts file of ``warehouse`` to ``con`` as ``marts``; False when a
-    read-only connection finds none yet (no dbt build has run)."""
+) -> None:
+    """Attach the marts file of ``warehouse`` to ``con`` as ``marts`` (read-only: only once
+    a dbt build has created it)."""
     path = marts_path(warehouse)
     if read_only and not path.exists():
-        return False
+        return
+    _attach(con, path, read_only=read_only)
+
+
+@contextmanager
+def detached_marts(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
+    """The path of the marts file attached to ``con``, checkpointed (so the file alone holds
+    every change) and detached while the block runs, then attached again."""
+    row = con.execute(
+        "select path from duckdb_databases() where database_name = ?", [MARTS_CATALOG]
+    ).fetchone()
+    if row is None or not row[0]:
+        raise RuntimeError(
+            f"no marts file attached as {MARTS_CATALOG!r} "
+            "(open the warehouse with orchestration.warehouse.connect)"
+        )
+    path = Path(row[0])
+    con.execute(f"checkpoint {MARTS_CATALOG}")
+    con.execute(f"detach {MARTS_CATALOG}")
+    try:
+        yield path
+    finally:
+        _attach(con, path, read_only=False)
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> None:
     literal = str(path).replace("'", "''")
     mode = "read_only" if read_only else f"storage_version '{MARTS_STORAGE_VERSION}'"
     con.execute(f"attach if not exists '{literal}' as {MARTS_CATALOG} ({mode})")
-    return True
 
 
 def connect(

@@ -23,7 +23,7 @@ from typing import Any
 from orchestration.quality import data_docs as gx_docs
 from orchestration.quality import gx_duckdb
 from orchestration.quality.suites import Expect, TableSuite
-from orchestration.warehouse import MARTS_CATALOG, MARTS_SCHEMA, marts_path
+from orchestration.warehouse import file_of, schema_in_file
 
 SAMPLE_ROWS = 5
 ROWS_EXPECTATION = "UnexpectedRowsExpectation"
@@ -132,10 +132,10 @@ def _datasources(
         for schema in sorted(schemas):
             datasource = context.data_sources.add_sql(
                 name=f"warehouse_{schema}",
-                connection_string=gx_duckdb.connection_string(_file_of(warehouse, schema)),
+                connection_string=gx_duckdb.connection_string(file_of(warehouse, schema)),
                 kwargs=gx_duckdb.warehouse_engine_kwargs(read_only=True, config=duckdb_config),
             )
-            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, _schema_in_file(schema))
+            gx_duckdb.pin_schema(datasource.get_execution_engine().engine, schema_in_file(schema))
             datasources[schema] = datasource
         yield datasources
     finally:
@@ -146,16 +146,6 @@ def _datasources(
                 connection.close()
             engine.engine.dispose()
             datasource.get_engine().dispose()
-
-
-def _file_of(warehouse: Path, schema: str) -> Path:
-    """The file a suite's tables are in: the marts have their own (orchestration/warehouse.py)."""
-    return marts_path(warehouse) if schema == MARTS_CATALOG else warehouse
-
-
-def _schema_in_file(schema: str) -> str:
-    """The schema a suite's tables have in their file: the marts file's is ``main``."""
-    return MARTS_SCHEMA if schema == MARTS_CATALOG else schema
 
 
 def _gx_suite(suite: TableSuite) -> Any:
@@ -172,7 +162,7 @@ def _run_suite(datasource: Any, suite: TableSuite) -> SuiteOutcome:
 
     started = time.perf_counter()
     asset = datasource.add_table_asset(
-        name=suite.table, table_name=suite.table, schema_name=_schema_in_file(suite.schema)
+        name=suite.table, table_name=suite.table, schema_name=schema_in_file(suite.schema)
     )
     batch = asset.add_batch_definition_whole_table("whole_table").get_batch()
     outcomes: list[ExpectationOutcome] = []
