@@ -2,7 +2,8 @@
 
 One warehouse (A) is refreshed week after week the way the schedule does it: dlt loads
 only what changed since the previous extract (merge) and dbt's incremental models
-recompute only what changed (int_pipeline_week_states: new weeks and changed deals;
+recompute only what changed (int_pipeline_week_states and the mart
+pipeline_snapshots_weekly: new weeks and changed deals;
 int_activities_loaded: activities written by a new load or with changed email events;
 int_stage_entries: deals with a stage-history or deal row written by a new load;
 int_activity_days_loaded: the days whose activities int_activities_loaded recomputed or
@@ -65,6 +66,8 @@ INCREMENTAL_MODELS = (
     "int_stage_entries",
     "int_activity_days_loaded",
 )
+# incremental marts (in the marts file), compared with the pipeline marts after every step
+INCREMENTAL_MARTS = ("pipeline_snapshots_weekly",)
 # the incremental models, what they read and the models built on them; plus the marts
 # that read load ids
 STEP_SELECTION = "+int_pipeline_week_states+ +activity_weekly +reconciliation +quarantine"
@@ -221,10 +224,12 @@ def _compare_step(step: Step, warehouse: Path, invocation: str) -> None:
         )
         for name, full, inc in selected:
             step.model_differences[name.split(".", 1)[1]] = _differences(con, inc, full)
-        for model in INCREMENTAL_MODELS:
+        relations = [(m, f"inc.intermediate.{m}") for m in INCREMENTAL_MODELS]
+        relations += [(m, f"inc_marts.main.{m}") for m in INCREMENTAL_MARTS]
+        for model, relation in relations:
             step.model_rows[model], step.rows_recomputed[model] = con.execute(
                 "select count(*), count(case when dbt_invocation_id = ? then 1 end) "
-                f"from inc.intermediate.{model}",
+                f"from {relation}",
                 [invocation],
             ).fetchone()
 
@@ -321,16 +326,52 @@ def test_the_sequence_has_changes_deletions_and_late_rows(sequence: Sequence) ->
 def test_a_weekly_step_processes_only_what_changed(sequence: Sequence) -> None:
     """Forward weeks: dlt loads a small part of the raw rows (17 days of changes: the week
     plus the 10-day late-arrival lag, and the small org tables) and each incremental model
-    recomputes a small part of its rows (one new week and the changed deals; the new and
+    (and incremental mart) recomputes a small part of its rows (one new week and the
+    changed deals; the new and
     changed activities; the stage entries of the changed deals; the activity counts of the
     days those activities occurred on)."""
     forward = [s for s, prev in zip(sequence.steps[1:], STEPS, strict=False) if s.as_of > prev]
     assert len(forward) == 3
     for step in forward:
         assert step.rows_loaded < 0.1 * step.raw_rows, (step.as_of, step.rows_loaded)
-        for model in INCREMENTAL_MODELS:
+        for model in (*INCREMENTAL_MODELS, *INCREMENTAL_MARTS):
             recomputed, rows = step.rows_recomputed[model], step.model_rows[model]
             assert 0 < recomputed < 0.2 * rows, (step.as_of, model, recomputed, rows)
     first = sequence.steps[0]
     assert first.rows_loaded == first.raw_rows  # the first load is a full one
     assert first.rows_recomputed == first.model_rows
+
+
+def test_a_corrected_past_rate_recomputes_its_weeks(sequence: Sequence, tmp_path: Path) -> None:
+    """The weekly snapshots keep their rows between runs, each at its Sunday's rate: when a
+    past rate is corrected (here EUR on the Sunday three weeks before the last as-of date,
+    in the raw table), an incremental run recomputes that week's rows and equals a full
+    rebuild of the same data."""
+    last = STEPS[-1]
+    sunday = last - timedelta(days=(last.weekday() + 1) % 7 + 21)
+    copies = {}
+    for name in ("incremental", "full"):
+        copy = tmp_path / f"{name}.duckdb"
+        copy.write_bytes(sequence.incremental_warehouse.read_bytes())
+        marts_path(copy).write_bytes(marts_path(sequence.incremental_warehouse).read_bytes())
+        with duckdb.connect(str(copy)) as con:
+            changed = con.execute(
+                "update raw_demo_crm.fx_rates set usd_per_unit = usd_per_unit * 1.1 "
+                "where currency = 'EUR' and rate_date = ?",
+                [sunday],
+            ).fetchone()[0]
+        assert changed == 1
+        copies[name] = copy
+    selection = "+pipeline_snapshots_weekly"
+    _dbt(copies["incremental"], last, tmp_path / "target-incremental", selection)
+    _dbt(copies["full"], last, tmp_path / "target-full", selection, full_refresh=True)
+    with _full_and_incremental(copies["full"], copies["incremental"]) as con:
+        con.execute(f"attach '{marts_path(sequence.incremental_warehouse)}' as before (read_only)")
+        snapshots = "main.pipeline_snapshots_weekly"
+        revalued = con.execute(
+            f"select count(*) from inc_marts.{snapshots} as now "
+            f"inner join before.{snapshots} as was using (week_end, deal_id) "
+            "where now.fx_rate <> was.fx_rate",
+        ).fetchone()[0]
+        assert revalued > 0
+        assert _differences(con, f"inc_marts.{snapshots}", f"marts.{snapshots}") == 0

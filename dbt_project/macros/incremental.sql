@@ -7,7 +7,8 @@
     late-arriving rows, deletions, a backfill), with no state outside the table;
     `dbt build --full-refresh` rebuilds from scratch.
 
-    * By fingerprint (int_pipeline_week_states), for rows that depend on the as-of date:
+    * By fingerprint (int_pipeline_week_states, and the mart pipeline_snapshots_weekly,
+      whose rows also carry the rate they used), for rows that depend on the as-of date:
       each stored row carries a hash of everything its value depends on (e.g. all stage
       spells of its deal); the run compares the stored hashes with the current ones,
       deletes the rows whose inputs changed (and rows after the as-of date, for a rerun as
@@ -172,6 +173,86 @@
 {%- endmacro %}
 
 {#
+    A hash of one row's values (expressions), as text: any change to any of them, a null
+    included, changes it. Default: the md5 of their text (row_fingerprint); DuckDB: its
+    64-bit hash of the values, without building the text.
+#}
+{% macro row_hash(columns) -%}
+    {{ return(adapter.dispatch('row_hash', 'salespulse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(columns) -%}
+    {{ dbt.hash(salespulse.row_fingerprint(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__row_hash(columns) -%}
+    cast(hash({{ columns | join(', ') }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#
+    One row per deal in `states` (rows of int_pipeline_week_states; default: all its open
+    rows): deal_id and the fingerprint of everything a weekly snapshot row of the deal
+    depends on besides its week's rate: the hash of its stage spells and its latest values
+    (int_deals). A deal no longer live has none.
+#}
+{% macro snapshot_deal_fingerprints(states=none) -%}
+    {%- set states = states or "(select deal_id, spells_hash from " ~ ref('int_pipeline_week_states') ~ " where spell_status = 'open')" -%}
+    select
+        states.deal_id,
+        {{ salespulse.row_hash([
+            'states.spells_hash', 'deals.owner_id', 'deals.segment', 'deals.currency_code',
+            'deals.amount_local', 'deals.expected_close_date', 'deals.created_date',
+        ]) }} as deal_fingerprint
+    from (select distinct deal_id, spells_hash from {{ states }}) as states
+    inner join {{ ref('int_deals') }} as deals
+        on states.deal_id = deals.deal_id
+{%- endmacro %}
+
+{#
+    Pre-hook of pipeline_snapshots_weekly on an incremental run: delete the stored rows of
+    every deal whose fingerprint changed (or that is no longer live), of every week a stored
+    rate of which is no longer the rate of its Sunday (a corrected or late rate; a row
+    without a rate is recomputed on every run), and of every week that ends after the as-of
+    date (a rerun as of an earlier date). The model then appends the rows of deals without
+    stored rows and of weeks not stored yet.
+#}
+{% macro delete_stale_snapshots() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where week_end > {{ salespulse.as_of_date() }}
+       or deal_id in (
+            select stored.deal_id
+            from (select distinct deal_id, deal_fingerprint from {{ this }}) as stored
+            left join ({{ salespulse.snapshot_deal_fingerprints() }}) as current_deals
+                on stored.deal_id = current_deals.deal_id
+                and stored.deal_fingerprint = current_deals.deal_fingerprint
+            where current_deals.deal_id is null
+       )
+       or week_end in (
+            select stored.week_end
+            from (select distinct week_end, currency_code, fx_rate from {{ this }}) as stored
+            left join {{ ref('int_fx_rates_daily') }} as rates
+                on stored.week_end = rates.rate_date
+                and stored.currency_code = rates.currency_code
+                and stored.fx_rate = rates.to_reporting_factor
+            where rates.rate_date is null
+       )
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Post-hook of a mart that keeps rows between runs: every row carries the run's as-of
+    date, as every mart's do (an update of one column; the appended rows have it already).
+#}
+{% macro stamp_as_of_date() -%}
+    {%- if is_incremental() -%}
+    update {{ this }}
+    set as_of_date = {{ salespulse.as_of_date() }}
+    where as_of_date <> {{ salespulse.as_of_date() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
     Incremental by load (int_activities_loaded). A table that holds one row per raw row,
     with nothing that depends on the as-of date, can find what changed from dlt's load ids
     instead of a fingerprint: dlt writes every new or changed row with the id of the load
@@ -265,4 +346,31 @@
                or current_counts.activities <> stored_counts.activities
        )
     {%- endif -%}
+{%- endmacro %}
+
+{#
+    On run start: drop the stored table of the incremental model `model_name` when it lacks
+    `column`, i.e. was built by code before the column (and the rules that read it) existed,
+    so this run builds it whole instead of failing on the schema change. A no-op once the
+    table has the column, and before it exists.
+    (pipeline_snapshots_weekly, deal_fingerprint: tables built before the snapshots kept
+    their rows between runs held amounts at the as-of date's rate.)
+#}
+{% macro drop_if_built_without(model_name, column) -%}
+    {%- if execute -%}
+        {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('name', 'equalto', model_name) | first -%}
+        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
+        {%- if relation is not none -%}
+            {%- set stored = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+            {%- if column | lower not in stored -%}
+                {% do log("Dropping " ~ relation ~ ": built before it had " ~ column ~ "; this run builds it whole", info=true) %}
+                {% call statement('drop_if_built_without') -%}
+                    drop table if exists {{ relation }}
+                {%- endcall %}
+                {% do adapter.commit() %}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}

@@ -13,8 +13,11 @@
     the week end with expected_close_date on or before the week end (a stock),
     slipped_in_week = of those, expected in this week, slipped_out_of_period = open at the
     week end although expected in a fiscal quarter that ended during this week. Amounts are
-    the latest local amounts at the as-of date's rate (as in the snapshots), so flows add
-    up exactly; bookings at the close date's rate are in forecast_by_period / win_loss_analysis.
+    the latest local amounts at the rate of the week's Sunday, for every movement of the
+    week (as in the snapshots: open_at_end is the week's snapshot), so a week's flows add up
+    exactly; the previous week's open_at_end is at its own Sunday's rate, and what differs
+    from this week's open_at_start is currency movement. Bookings at the close date's rate
+    are in forecast_by_period / win_loss_analysis.
 #}
 
 {%- set movements = ['open_at_start', 'new', 'reopened', 'won', 'lost', 'open_at_end', 'advanced', 'regressed', 'stage_unchanged', 'created_and_closed', 'slipped', 'slipped_in_week', 'slipped_out_of_period'] %}
@@ -29,11 +32,10 @@ week_states as (
 
 ),
 
-fx_as_of as (
+week_end_rates as (
 
-    select currency_code, to_reporting_factor
+    select rate_date, currency_code, to_reporting_factor
     from {{ ref('int_fx_rates_daily') }}
-    where rate_date = {{ salespulse.as_of_date() }}
 
 ),
 
@@ -44,11 +46,10 @@ deals as (
         int_deals.created_date,
         int_deals.expected_close_date,
         {{ salespulse.period_end('quarter', salespulse.period_start('quarter', 'int_deals.expected_close_date')) }} as expected_quarter_end,
-        {{ salespulse.convert_money('int_deals.amount_local', 'fx_as_of.to_reporting_factor') }} as amount
+        int_deals.currency_code,
+        int_deals.amount_local
 
     from {{ ref('int_deals') }} as int_deals
-    left join fx_as_of
-        on int_deals.currency_code = fx_as_of.currency_code
 
 ),
 
@@ -104,7 +105,7 @@ transitions as (
         weeks.week_start,
         weeks.week_end,
         week_deals.deal_id,
-        deals.amount,
+        {{ salespulse.convert_money('deals.amount_local', 'week_end_rates.to_reporting_factor') }} as amount,
         (week_deals.is_open_at_start = 1) as is_open_at_start,
         (week_deals.is_open_at_end = 1) as is_open_at_end,
         week_deals.closed_status,
@@ -121,6 +122,9 @@ transitions as (
         on week_deals.week_start = weeks.week_start
     inner join deals
         on week_deals.deal_id = deals.deal_id
+    left join week_end_rates
+        on deals.currency_code = week_end_rates.currency_code
+        and weeks.week_end = week_end_rates.rate_date
 
 ),
 

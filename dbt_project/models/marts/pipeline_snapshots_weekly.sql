@@ -3,23 +3,113 @@
     has not ended by the as-of date is not in) and deal open at the end of the week's
     Sunday, in the stage it stood in then (int_pipeline_week_states, from the stage spells
     of int_pipeline_stage_spells: stage history before that day's end in the reporting
-    time zone). Amounts are the latest extracted
-    local amounts converted at the as-of date's rate, so every week uses the same rate and
-    week-over-week changes are pipeline movement, not currency movement. The owner,
-    amount and expected close date are the CRM's latest values: the extract keeps no
-    history of them.
+    time zone). Amounts are the latest extracted local amounts converted at the rate of
+    the week's Sunday (a dated rate: the pipeline as it stood then, in the reporting
+    currency of then). The owner, amount and expected close date are the CRM's latest
+    values: the extract keeps no history of them.
+
+    Appended, not rebuilt (macros/incremental.sql): a row depends on its deal's stage
+    spells and latest values, and on its week's rate, never on the as-of date. Each row
+    carries its deal's fingerprint (the spells' hash and the latest values) and the rate it
+    used. A run deletes the rows of deals whose fingerprint changed or that are no longer
+    live, of weeks whose rate changed, and of weeks after the as-of date (pre-hook); it then
+    appends the rows of deals without stored rows (every week) and of weeks not stored yet
+    (every other deal), and stamps every row with the run's as-of date (post-hook). So a
+    weekly run appends one week and the deals that changed, and any run equals a full
+    rebuild as of its date, including a rerun as of an earlier week.
 #}
+
+{{ config(
+    materialized=salespulse.incremental_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ salespulse.delete_stale_snapshots() }}",
+    post_hook="{{ salespulse.stamp_as_of_date() }}",
+) }}
 
 with
 
--- the pipeline at each complete week's end (incremental: only new weeks and changed deals
--- are recomputed there)
-week_states as (
+weeks as (
 
-    select * from {{ ref('int_pipeline_week_states') }}
-    where spell_status = 'open'
+    select period_start as week_start
+
+    from {{ ref('int_periods') }}
+    where period_type = 'week'
+      and period_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
 
 ),
+
+-- the pipeline at each complete week's end (int_pipeline_week_states also holds the week
+-- before the first reporting week, and the deals closed at a week's end)
+week_states as (
+
+    select week_states.*
+    from {{ ref('int_pipeline_week_states') }} as week_states
+    inner join weeks
+        on week_states.week_start = weeks.week_start
+    where week_states.spell_status = 'open'
+
+),
+
+{% if is_incremental() %}
+
+-- after the pre-hook, stored rows are those of unchanged deals in unchanged weeks up to the
+-- as-of date
+stored_deals as (
+
+    select distinct deal_id, deal_fingerprint from {{ this }}
+
+),
+
+stored_weeks as (
+
+    select distinct week_start from {{ this }}
+
+),
+
+-- deals without stored rows: new, changed, or not open at any stored week's end
+changed_states as (
+
+    select week_states.*
+    from week_states
+    left join stored_deals
+        on week_states.deal_id = stored_deals.deal_id
+    where stored_deals.deal_id is null
+
+),
+
+new_rows as (
+
+    select changed_states.*, fingerprints.deal_fingerprint
+    from changed_states
+    inner join ({{ salespulse.snapshot_deal_fingerprints('changed_states') }}) as fingerprints
+        on changed_states.deal_id = fingerprints.deal_id
+
+    union all
+
+    -- weeks not stored yet: the other deals, with their stored fingerprint
+    select week_states.*, stored_deals.deal_fingerprint
+    from week_states
+    inner join stored_deals
+        on week_states.deal_id = stored_deals.deal_id
+    left join stored_weeks
+        on week_states.week_start = stored_weeks.week_start
+    where stored_weeks.week_start is null
+
+),
+
+{% else %}
+
+new_rows as (
+
+    select week_states.*, fingerprints.deal_fingerprint
+    from week_states
+    inner join ({{ salespulse.snapshot_deal_fingerprints('week_states') }}) as fingerprints
+        on week_states.deal_id = fingerprints.deal_id
+
+),
+
+{% endif %}
 
 deals as (
 
@@ -36,41 +126,10 @@ deals as (
 
 ),
 
-fx_as_of as (
+week_end_rates as (
 
-    select currency_code, to_reporting_factor
+    select rate_date, currency_code, to_reporting_factor
     from {{ ref('int_fx_rates_daily') }}
-    where rate_date = {{ salespulse.as_of_date() }}
-
-),
-
-weeks as (
-
-    select period_start as week_start
-
-    from {{ ref('int_periods') }}
-    where period_type = 'week'
-      and period_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
-
-),
-
-snapshots as (
-
-    select
-        week_states.week_start,
-        week_states.week_end,
-        week_states.deal_id,
-        week_states.pipeline_id,
-        week_states.stage_id,
-        week_states.stage_name,
-        week_states.stage_order,
-        week_states.stage_probability,
-        week_states.entry_of_stage,
-        week_states.stage_entered_date
-
-    from week_states
-    inner join weeks
-        on week_states.week_start = weeks.week_start
 
 ),
 
@@ -78,37 +137,42 @@ final as (
 
     select
         -- grain
-        snapshots.week_start,
-        snapshots.week_end,
-        snapshots.deal_id,
+        new_rows.week_start,
+        new_rows.week_end,
+        new_rows.deal_id,
         -- attributes
-        snapshots.pipeline_id,
+        new_rows.pipeline_id,
         deals.owner_id,
         deals.segment,
-        snapshots.stage_id,
-        snapshots.stage_name,
-        snapshots.stage_order,
-        snapshots.stage_probability,
-        snapshots.stage_entered_date,
-        cast({{ dbt.datediff('snapshots.stage_entered_date', 'snapshots.week_end', 'day') }} as {{ dbt.type_int() }}) as days_in_stage,
+        new_rows.stage_id,
+        new_rows.stage_name,
+        new_rows.stage_order,
+        new_rows.stage_probability,
+        new_rows.stage_entered_date,
+        cast({{ dbt.datediff('new_rows.stage_entered_date', 'new_rows.week_end', 'day') }} as {{ dbt.type_int() }}) as days_in_stage,
         deals.expected_close_date,
         deals.created_date,
-        -- money
+        -- money, at the week end's rate
         deals.currency_code,
         deals.amount_local,
-        {{ salespulse.convert_money('deals.amount_local', 'fx_as_of.to_reporting_factor') }} as amount,
-        {{ salespulse.double_to_money('deals.amount_local * fx_as_of.to_reporting_factor * snapshots.stage_probability') }} as weighted_amount,
+        week_end_rates.to_reporting_factor as fx_rate,
+        {{ salespulse.convert_money('deals.amount_local', 'week_end_rates.to_reporting_factor') }} as amount,
+        {{ salespulse.double_to_money('deals.amount_local * week_end_rates.to_reporting_factor * new_rows.stage_probability') }} as weighted_amount,
         -- flags
-        (deals.created_date >= snapshots.week_start) as is_created_in_week,
-        (snapshots.entry_of_stage > 1) as is_stage_reentry,
-        (deals.expected_close_date <= snapshots.week_end) as is_past_expected_close,
-        {{ salespulse.as_of_date() }} as as_of_date
+        (deals.created_date >= new_rows.week_start) as is_created_in_week,
+        (new_rows.entry_of_stage > 1) as is_stage_reentry,
+        (deals.expected_close_date <= new_rows.week_end) as is_past_expected_close,
+        {{ salespulse.as_of_date() }} as as_of_date,
+        -- what the row was computed from, and by which dbt invocation
+        new_rows.deal_fingerprint,
+        '{{ invocation_id }}' as dbt_invocation_id
 
-    from snapshots
+    from new_rows
     inner join deals
-        on snapshots.deal_id = deals.deal_id
-    left join fx_as_of
-        on deals.currency_code = fx_as_of.currency_code
+        on new_rows.deal_id = deals.deal_id
+    left join week_end_rates
+        on deals.currency_code = week_end_rates.currency_code
+        and new_rows.week_end = week_end_rates.rate_date
 
 )
 
