@@ -375,3 +375,22 @@ def test_a_corrected_past_rate_recomputes_its_weeks(sequence: Sequence, tmp_path
         ).fetchone()[0]
         assert revalued > 0
         assert _differences(con, f"inc_marts.{snapshots}", f"marts.{snapshots}") == 0
+
+
+def test_snapshots_stored_before_their_fingerprints_are_rebuilt(
+    sequence: Sequence, tmp_path: Path
+) -> None:
+    """A home whose snapshots table was built before the rows kept their deal fingerprint
+    (the as-of date's rate, no fingerprints to compare) gets it rebuilt whole by the next
+    run (the on-run-start hook drop_if_built_without), equal to a full rebuild."""
+    last = STEPS[-1]
+    copy = tmp_path / "older.duckdb"
+    copy.write_bytes(sequence.incremental_warehouse.read_bytes())
+    marts_path(copy).write_bytes(marts_path(sequence.incremental_warehouse).read_bytes())
+    with duckdb.connect(str(marts_path(copy))) as marts:
+        marts.execute("alter table main.pipeline_snapshots_weekly drop column deal_fingerprint")
+    _dbt(copy, last, tmp_path / "target", "+pipeline_snapshots_weekly")
+    snapshots = "main.pipeline_snapshots_weekly"
+    with _full_and_incremental(sequence.steps[-1].full_warehouse, copy) as con:
+        assert "deal_fingerprint" in _columns(con, f"inc_marts.{snapshots}")
+        assert _differences(con, f"inc_marts.{snapshots}", f"marts.{snapshots}") == 0

@@ -365,9 +365,8 @@
             {%- set stored = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
             {%- if column | lower not in stored -%}
                 {% do log("Dropping " ~ relation ~ ": built before it had " ~ column ~ "; this run builds it whole", info=true) %}
-                {% call statement('drop_if_built_without') -%}
-                    drop table if exists {{ relation }}
-                {%- endcall %}
+                {#- through the adapter, so dbt's relation cache forgets it too -#}
+                {% do adapter.drop_relation(relation) %}
                 {% do adapter.commit() %}
             {%- endif -%}
         {%- endif -%}
