@@ -190,22 +190,16 @@
 {%- endmacro %}
 
 {#
-    One row per deal in `states` (rows of int_pipeline_week_states; default: all its open
-    rows): deal_id and the fingerprint of everything a weekly snapshot row of the deal
-    depends on besides its week's rate: the hash of its stage spells and its latest values
-    (int_deals). A deal no longer live has none.
+    The fingerprint of everything a weekly snapshot row of a deal depends on besides its
+    week's rate: the hash of the deal's stage spells (`spells_hash`, from
+    int_pipeline_week_states) and its latest values (`deals`: int_deals' columns). Any
+    change to either changes it; every row of the deal has the same one.
 #}
-{% macro snapshot_deal_fingerprints(states=none) -%}
-    {%- set states = states or "(select deal_id, spells_hash from " ~ ref('int_pipeline_week_states') ~ " where spell_status = 'open')" -%}
-    select
-        states.deal_id,
-        {{ salespulse.row_hash([
-            'states.spells_hash', 'deals.owner_id', 'deals.segment', 'deals.currency_code',
-            'deals.amount_local', 'deals.expected_close_date', 'deals.created_date',
-        ]) }} as deal_fingerprint
-    from (select distinct deal_id, spells_hash from {{ states }}) as states
-    inner join {{ ref('int_deals') }} as deals
-        on states.deal_id = deals.deal_id
+{% macro snapshot_deal_fingerprint(spells_hash, deals) -%}
+    {{ salespulse.row_hash([
+        spells_hash, deals ~ '.owner_id', deals ~ '.segment', deals ~ '.currency_code',
+        deals ~ '.amount_local', deals ~ '.expected_close_date', deals ~ '.created_date',
+    ]) }}
 {%- endmacro %}
 
 {#
@@ -223,7 +217,16 @@
        or deal_id in (
             select stored.deal_id
             from (select distinct deal_id, deal_fingerprint from {{ this }}) as stored
-            left join ({{ salespulse.snapshot_deal_fingerprints() }}) as current_deals
+            left join (
+                select states.deal_id, {{ salespulse.snapshot_deal_fingerprint('states.spells_hash', 'deals') }} as deal_fingerprint
+                from (
+                    select distinct deal_id, spells_hash
+                    from {{ ref('int_pipeline_week_states') }}
+                    where spell_status = 'open'
+                ) as states
+                inner join {{ ref('int_deals') }} as deals
+                    on states.deal_id = deals.deal_id
+            ) as current_deals
                 on stored.deal_id = current_deals.deal_id
                 and stored.deal_fingerprint = current_deals.deal_fingerprint
             where current_deals.deal_id is null

@@ -57,7 +57,7 @@ week_states as (
 -- as-of date
 stored_deals as (
 
-    select distinct deal_id, deal_fingerprint from {{ this }}
+    select distinct deal_id from {{ this }}
 
 ),
 
@@ -67,28 +67,20 @@ stored_weeks as (
 
 ),
 
--- deals without stored rows: new, changed, or not open at any stored week's end
-changed_states as (
+new_rows as (
 
+    -- deals without stored rows (new, changed, or not open at any stored week's end): every
+    -- week
     select week_states.*
     from week_states
     left join stored_deals
         on week_states.deal_id = stored_deals.deal_id
     where stored_deals.deal_id is null
 
-),
-
-new_rows as (
-
-    select changed_states.*, fingerprints.deal_fingerprint
-    from changed_states
-    inner join ({{ salespulse.snapshot_deal_fingerprints('changed_states') }}) as fingerprints
-        on changed_states.deal_id = fingerprints.deal_id
-
     union all
 
-    -- weeks not stored yet: the other deals, with their stored fingerprint
-    select week_states.*, stored_deals.deal_fingerprint
+    -- weeks not stored yet: the other deals
+    select week_states.*
     from week_states
     inner join stored_deals
         on week_states.deal_id = stored_deals.deal_id
@@ -102,10 +94,7 @@ new_rows as (
 
 new_rows as (
 
-    select week_states.*, fingerprints.deal_fingerprint
-    from week_states
-    inner join ({{ salespulse.snapshot_deal_fingerprints('week_states') }}) as fingerprints
-        on week_states.deal_id = fingerprints.deal_id
+    select * from week_states
 
 ),
 
@@ -164,7 +153,7 @@ final as (
         (deals.expected_close_date <= new_rows.week_end) as is_past_expected_close,
         {{ salespulse.as_of_date() }} as as_of_date,
         -- what the row was computed from, and by which dbt invocation
-        new_rows.deal_fingerprint,
+        {{ salespulse.snapshot_deal_fingerprint('new_rows.spells_hash', 'deals') }} as deal_fingerprint,
         '{{ invocation_id }}' as dbt_invocation_id
 
     from new_rows
