@@ -66,13 +66,18 @@ def build_marts(
     return read_marts(warehouse)
 
 
+# columns that name what computed a row (a load, a dbt invocation), which differ between
+# two builds of the same data by construction
+RUN_COLUMNS = {"load_id", "dbt_invocation_id"}
+
+
 def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every mart of ``warehouse``: sorted rows without ``load_id``."""
+    """Every mart of ``warehouse``: sorted rows without the ``RUN_COLUMNS``."""
     with warehouse_connection(warehouse, read_only=True) as con:
         marts: dict[str, list[tuple]] = {}
         for table in mart_tables(con):
             columns = [r[0] for r in con.execute(f"describe {MART_SCHEMA}.{table}").fetchall()]
-            select = ", ".join(f'"{c}"' for c in columns if c != "load_id")
+            select = ", ".join(f'"{c}"' for c in columns if c not in RUN_COLUMNS)
             marts[table] = sorted(
                 con.execute(f"select {select} from {MART_SCHEMA}.{table}").fetchall(), key=repr
             )

@@ -146,7 +146,8 @@ def _raw_won_bookings(warehouse: duckdb.DuckDBPyConnection) -> dict[str, Decimal
 
 
 def _comparable(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """A query for the table's rows without dlt load ids (a new load gets a new id).
+    """A query for the table's rows without dlt load ids (a new load gets a new id) and dbt
+    invocation ids (the run that computed a kept row).
     reconciliation has a row per raw table and load, and a rerun's incremental load
     reloads the last days' rows under a new id: it is compared summed over loads."""
     types = {r[0]: r[1] for r in con.execute(f"describe {table}").fetchall()}
@@ -156,10 +157,11 @@ def _comparable(con: duckdb.DuckDBPyConnection, table: str) -> str:
         keys = [c for c in types if c not in sums and c != "load_id"]
         summed = ", ".join(f"sum({c}) as {c}" for c in sums)
         return f"select {', '.join(keys)}, {summed} from {table} group by {', '.join(keys)}"
+    run_columns = [c for c in ("load_id", "dbt_invocation_id") if c in types]
     return (
-        f"select * exclude (load_id) from {table}"
-        if "load_id" in types
-        else (f"select * from {table}")
+        f"select * exclude ({', '.join(run_columns)}) from {table}"
+        if run_columns
+        else f"select * from {table}"
     )
 
 

@@ -241,12 +241,28 @@ def values_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
+# columns that name what computed a row: the dbt invocation (differs by run) and the deal
+# fingerprint (each engine's own hash: salespulse.row_hash); present on both, not compared
+RUN_COLUMNS = frozenset({"dbt_invocation_id", "deal_fingerprint"})
+
+
+def _without_run_columns(table: Table) -> Table:
+    cols, kinds, rows = table
+    keep = [i for i, c in enumerate(cols) if c not in RUN_COLUMNS]
+    return (
+        [cols[i] for i in keep],
+        [kinds[i] for i in keep],
+        [tuple(row[i] for i in keep) for row in rows],
+    )
+
+
 def table_differences(name: str, duck: Table, spark: Table, limit: int = 5) -> list[str]:
-    """What differs between one mart on DuckDB and on Spark (empty: equal)."""
-    d_cols, d_kinds, d_rows = duck
-    s_cols, s_kinds, s_rows = spark
-    if d_cols != s_cols:
-        return [f"{name}: columns differ: duckdb {d_cols} vs spark {s_cols}"]
+    """What differs between one mart on DuckDB and on Spark (empty: equal), the
+    ``RUN_COLUMNS`` aside but for their presence."""
+    if duck[0] != spark[0]:
+        return [f"{name}: columns differ: duckdb {duck[0]} vs spark {spark[0]}"]
+    d_cols, d_kinds, d_rows = _without_run_columns(duck)
+    _, s_kinds, s_rows = _without_run_columns(spark)
     problems = [
         f"{name}.{col}: type kind duckdb {dk} vs spark {sk}"
         for col, dk, sk in zip(d_cols, d_kinds, s_kinds, strict=True)
