@@ -68,7 +68,7 @@ def build_marts(
 
 # columns that name what computed a row (a load, a dbt invocation), which differ between
 # two builds of the same data by construction
-RUN_COLUMNS = {"load_id", "dbt_invocation_id"}
+RUN_COLUMNS = frozenset({"load_id", "dbt_invocation_id"})
 
 
 def read_marts(warehouse: Path) -> dict[str, list[tuple]]:

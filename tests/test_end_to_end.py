@@ -27,6 +27,7 @@ from orchestration.manifest import load_manifest, mart_nodes
 from orchestration.reports_check import load_pages
 from orchestration.settings import Settings
 from orchestration.warehouse import connect as warehouse_connection
+from tests.crm_build import RUN_COLUMNS
 
 AS_OF = date(2026, 11, 15)
 CENT = Decimal("0.01")
@@ -157,7 +158,7 @@ def _comparable(con: duckdb.DuckDBPyConnection, table: str) -> str:
         keys = [c for c in types if c not in sums and c != "load_id"]
         summed = ", ".join(f"sum({c}) as {c}" for c in sums)
         return f"select {', '.join(keys)}, {summed} from {table} group by {', '.join(keys)}"
-    run_columns = [c for c in ("load_id", "dbt_invocation_id") if c in types]
+    run_columns = [c for c in sorted(RUN_COLUMNS) if c in types]
     return (
         f"select * exclude ({', '.join(run_columns)}) from {table}"
         if run_columns

@@ -49,6 +49,7 @@ from orchestration.spark_sources import (  # noqa: E402
 )
 from orchestration.warehouse import connect as warehouse_connection  # noqa: E402
 from orchestration.warehouse import mart_tables  # noqa: E402
+from tests.crm_build import RUN_COLUMNS  # noqa: E402
 
 SIZE = 2_000
 AS_OF = dt.date(2026, 11, 15)
@@ -241,14 +242,14 @@ def values_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
-# columns that name what computed a row: the dbt invocation (differs by run) and the deal
-# fingerprint (each engine's own hash: salespulse.row_hash); present on both, not compared
-RUN_COLUMNS = frozenset({"dbt_invocation_id", "deal_fingerprint"})
+# not compared (present on both): the columns that name what computed a row, and the deal
+# fingerprint (each engine's own hash: salespulse.row_hash)
+UNCOMPARED_COLUMNS = frozenset({*RUN_COLUMNS, "deal_fingerprint"})
 
 
 def _without_run_columns(table: Table) -> Table:
     cols, kinds, rows = table
-    keep = [i for i, c in enumerate(cols) if c not in RUN_COLUMNS]
+    keep = [i for i, c in enumerate(cols) if c not in UNCOMPARED_COLUMNS]
     return (
         [cols[i] for i in keep],
         [kinds[i] for i in keep],
@@ -258,7 +259,7 @@ def _without_run_columns(table: Table) -> Table:
 
 def table_differences(name: str, duck: Table, spark: Table, limit: int = 5) -> list[str]:
     """What differs between one mart on DuckDB and on Spark (empty: equal), the
-    ``RUN_COLUMNS`` aside but for their presence."""
+    ``UNCOMPARED_COLUMNS`` aside but for their presence."""
     if duck[0] != spark[0]:
         return [f"{name}: columns differ: duckdb {duck[0]} vs spark {spark[0]}"]
     d_cols, d_kinds, d_rows = _without_run_columns(duck)

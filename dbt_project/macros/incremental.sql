@@ -152,23 +152,38 @@
 {%- endmacro %}
 
 {#
-    Pre-hook of int_pipeline_week_states on an incremental run: delete the stored rows of
-    every deal whose spells changed (or that is no longer live: deleted, quarantined) and
-    every week that ends after the as-of date (a rerun as of an earlier date). The model
-    then appends the rows of deals without stored rows and of weeks not stored yet.
+    The delete of a pre-hook of a model with one row per week and deal that keeps its rows
+    by fingerprint (int_pipeline_week_states, pipeline_snapshots_weekly): the weeks that end
+    after the as-of date (a rerun as of an earlier date), every deal whose stored
+    `fingerprint_column` is not its current one in `current_fingerprints` (a query of
+    deal_id and that column; a deal absent from it is no longer live), and the weeks
+    `stale_weeks` returns, if given. The model then appends the rows of deals without
+    stored rows and of weeks not stored yet.
 #}
-{% macro delete_stale_week_states() -%}
-    {%- if is_incremental() -%}
+{% macro delete_stale_deal_weeks(fingerprint_column, current_fingerprints, stale_weeks=none) -%}
     delete from {{ this }}
     where week_end > {{ salespulse.as_of_date() }}
        or deal_id in (
             select stored.deal_id
-            from (select distinct deal_id, spells_hash from {{ this }}) as stored
-            left join ({{ salespulse.deal_spell_fingerprints() }}) as current_deals
+            from (select distinct deal_id, {{ fingerprint_column }} from {{ this }}) as stored
+            left join ({{ current_fingerprints }}) as current_deals
                 on stored.deal_id = current_deals.deal_id
-                and stored.spells_hash = current_deals.spells_hash
+                and stored.{{ fingerprint_column }} = current_deals.{{ fingerprint_column }}
             where current_deals.deal_id is null
        )
+    {%- if stale_weeks %}
+       or week_end in ({{ stale_weeks }})
+    {%- endif %}
+{%- endmacro %}
+
+{#
+    Pre-hook of int_pipeline_week_states on an incremental run: the fingerprint is the hash
+    of all the deal's spells (new, changed or late-arriving stage history; deleted or
+    quarantined deals, whose spells are gone).
+#}
+{% macro delete_stale_week_states() -%}
+    {%- if is_incremental() -%}
+    {{ salespulse.delete_stale_deal_weeks('spells_hash', salespulse.deal_spell_fingerprints()) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -203,43 +218,33 @@
 {%- endmacro %}
 
 {#
-    Pre-hook of pipeline_snapshots_weekly on an incremental run: delete the stored rows of
-    every deal whose fingerprint changed (or that is no longer live), of every week a stored
-    rate of which is no longer the rate of its Sunday (a corrected or late rate; a row
-    without a rate is recomputed on every run), and of every week that ends after the as-of
-    date (a rerun as of an earlier date). The model then appends the rows of deals without
-    stored rows and of weeks not stored yet.
+    Pre-hook of pipeline_snapshots_weekly on an incremental run: the fingerprint is
+    snapshot_deal_fingerprint (the deal's spells and latest values), and a week is stale
+    when a stored rate of it is no longer the rate of its Sunday (a corrected or late rate;
+    a row without a rate is recomputed on every run).
 #}
 {% macro delete_stale_snapshots() -%}
     {%- if is_incremental() -%}
-    delete from {{ this }}
-    where week_end > {{ salespulse.as_of_date() }}
-       or deal_id in (
-            select stored.deal_id
-            from (select distinct deal_id, deal_fingerprint from {{ this }}) as stored
-            left join (
-                select states.deal_id, {{ salespulse.snapshot_deal_fingerprint('states.spells_hash', 'deals') }} as deal_fingerprint
-                from (
-                    select distinct deal_id, spells_hash
-                    from {{ ref('int_pipeline_week_states') }}
-                    where spell_status = 'open'
-                ) as states
-                inner join {{ ref('int_deals') }} as deals
-                    on states.deal_id = deals.deal_id
-            ) as current_deals
-                on stored.deal_id = current_deals.deal_id
-                and stored.deal_fingerprint = current_deals.deal_fingerprint
-            where current_deals.deal_id is null
-       )
-       or week_end in (
-            select stored.week_end
-            from (select distinct week_end, currency_code, fx_rate from {{ this }}) as stored
-            left join {{ ref('int_fx_rates_daily') }} as rates
-                on stored.week_end = rates.rate_date
-                and stored.currency_code = rates.currency_code
-                and stored.fx_rate = rates.to_reporting_factor
-            where rates.rate_date is null
-       )
+    {%- set current_fingerprints -%}
+        select states.deal_id, {{ salespulse.snapshot_deal_fingerprint('states.spells_hash', 'deals') }} as deal_fingerprint
+        from (
+            select distinct deal_id, spells_hash
+            from {{ ref('int_pipeline_week_states') }}
+            where spell_status = 'open'
+        ) as states
+        inner join {{ ref('int_deals') }} as deals
+            on states.deal_id = deals.deal_id
+    {%- endset -%}
+    {%- set stale_weeks -%}
+        select stored.week_end
+        from (select distinct week_end, currency_code, fx_rate from {{ this }}) as stored
+        left join {{ ref('int_fx_rates_daily') }} as rates
+            on stored.week_end = rates.rate_date
+            and stored.currency_code = rates.currency_code
+            and stored.fx_rate = rates.to_reporting_factor
+        where rates.rate_date is null
+    {%- endset -%}
+    {{ salespulse.delete_stale_deal_weeks('deal_fingerprint', current_fingerprints, stale_weeks) }}
     {%- endif -%}
 {%- endmacro %}
 
