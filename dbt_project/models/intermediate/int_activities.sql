@@ -48,7 +48,9 @@ final as (
         case
             when activity_type = 'email'
             then coalesce(first_opened_at < {{ salespulse.as_of_cutoff() }}, false)
-        end as is_opened
+        end as is_opened,
+        -- lineage: the dlt load of the activity's raw row
+        load_id
 
     from activities
 

@@ -34,7 +34,9 @@ final as (
         case when leads.converted_at < {{ salespulse.as_of_cutoff() }} then leads.converted_deal_id end
             as converted_deal_id,
         coalesce(leads.converted_at < {{ salespulse.as_of_cutoff() }}, false) as is_converted,
-        coalesce(deals.deal_status = 'won', false) as is_won
+        coalesce(deals.deal_status = 'won', false) as is_won,
+        -- lineage: the dlt load of the lead's raw row
+        leads.load_id
 
     from leads
     left join deals

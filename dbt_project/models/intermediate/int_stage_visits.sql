@@ -74,7 +74,9 @@ final as (
         case
             when not is_closed_stage
             then {{ salespulse.days_between('entered_at', 'coalesce(exited_at, ' ~ salespulse.as_of_cutoff() ~ ')') }}
-        end as duration_days
+        end as duration_days,
+        -- lineage: the dlt load of the entry's first raw copy
+        load_id
 
     from exits
 

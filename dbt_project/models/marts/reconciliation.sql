@@ -75,21 +75,56 @@ deals as (
 
 ),
 
-quarantined_history as (
+-- Counts per load: a canonical or quarantined row carries the load of the raw row it came
+-- from, so each side is counted on its own and the sides meet per load (a few rows), not
+-- per raw row: no join of the raw rows with the canonical ones.
 
-    select distinct deal_id, stage_id, entered_at from {{ ref('int_quarantine_stage_history') }}
+-- Stage history: a raw entry (deal, stage, entered_at) counts once, in the load of its
+-- first copy (int_stage_entries keeps that load); its other copies are stale versions.
+history_entries as (
+
+    select deal_id, stage_id, entered_at, min(load_id) as load_id
+    from {{ ref('stg_crm__deal_stage_history') }}
+    group by deal_id, stage_id, entered_at
 
 ),
 
-history as (
+history_raw as (
+
+    select load_id, count(*) as raw_rows
+    from {{ ref('stg_crm__deal_stage_history') }}
+    group by load_id
+
+),
+
+history_first_copies as (
 
     select
-        raw.deal_id,
-        raw.stage_id,
-        raw.entered_at,
-        raw.load_id,
-        row_number() over (partition by raw.deal_id, raw.stage_id, raw.entered_at order by raw.load_id) as copy_rank
-    from {{ ref('stg_crm__deal_stage_history') }} as raw
+        load_id,
+        count(*) as first_copies,
+        sum(case when entered_at >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end) as after_as_of
+    from history_entries
+    group by load_id
+
+),
+
+history_quarantined as (
+
+    -- one row per entry and broken rule: each entry counts once
+    select load_id, count(*) as quarantined
+    from (
+        select distinct deal_id, stage_id, entered_at, load_id
+        from {{ ref('int_quarantine_stage_history') }}
+    ) as entries
+    group by load_id
+
+),
+
+history_canonical as (
+
+    select load_id, count(*) as canonical_rows
+    from {{ ref('int_stage_visits') }}
+    group by load_id
 
 ),
 
@@ -97,65 +132,89 @@ stage_history as (
 
     select
         'deal_stage_history' as raw_table,
-        history.load_id,
-        count(*) as raw_rows,
-        sum(case when history.copy_rank > 1 then 1 else 0 end) as stale_versions,
+        raw.load_id,
+        raw.raw_rows,
+        raw.raw_rows - coalesce(first_copies.first_copies, 0) as stale_versions,
         cast(0 as {{ dbt.type_bigint() }}) as deleted,
-        sum(case when history.copy_rank = 1 and history.entered_at >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end)
-            as after_as_of,
-        count(quarantined_history.deal_id) as quarantined,
-        count(visits.deal_id) as canonical_rows,
+        coalesce(first_copies.after_as_of, 0) as after_as_of,
+        coalesce(quarantined.quarantined, 0) as quarantined,
+        coalesce(canonical.canonical_rows, 0) as canonical_rows,
         cast(null as {{ salespulse.type_money() }}) as raw_amount_local,
         cast(null as {{ salespulse.type_money() }}) as canonical_amount_local
 
-    from history
-    left join {{ ref('int_stage_visits') }} as visits
-        on history.copy_rank = 1
-        and history.deal_id = visits.deal_id
-        and history.stage_id = visits.stage_id
-        and history.entered_at = visits.entered_at
-    left join quarantined_history
-        on history.copy_rank = 1
-        and history.deal_id = quarantined_history.deal_id
-        and history.stage_id = quarantined_history.stage_id
-        and history.entered_at = quarantined_history.entered_at
-    group by history.load_id
+    from history_raw as raw
+    left join history_first_copies as first_copies
+        on raw.load_id = first_copies.load_id
+    left join history_quarantined as quarantined
+        on raw.load_id = quarantined.load_id
+    left join history_canonical as canonical
+        on raw.load_id = canonical.load_id
 
 ),
 
+-- Activities and leads: one raw row per record (their staging keys are unique), counted in
+-- its own load, as are the canonical and quarantined rows that came from it.
 {% set simple_tables = [
     ('activities', 'stg_crm__activities', 'activity_id', 'occurred_at', 'int_activities', 'int_quarantine_activities'),
     ('leads', 'stg_crm__leads', 'lead_id', 'created_at', 'int_leads', none),
 ] %}
 
 {% for name, staging, key, ts, canonical, quarantine in simple_tables %}
+{{ name }}_raw as (
+
+    select
+        load_id,
+        count(*) as raw_rows,
+        sum(case when {{ ts }} >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end) as after_as_of
+    from {{ ref(staging) }}
+    group by load_id
+
+),
+
+{{ name }}_canonical as (
+
+    select load_id, count(*) as canonical_rows
+    from {{ ref(canonical) }}
+    group by load_id
+
+),
+
+{% if quarantine -%}
+{{ name }}_quarantined as (
+
+    -- one row per record and broken rule (records before the cutoff): each counts once
+    select load_id, count(distinct {{ key }}) as quarantined
+    from {{ ref(quarantine) }}
+    group by load_id
+
+),
+{%- endif %}
+
 {{ name }} as (
 
     select
         '{{ name }}' as raw_table,
         raw.load_id,
-        count(*) as raw_rows,
+        raw.raw_rows,
         cast(0 as {{ dbt.type_bigint() }}) as stale_versions,
         cast(0 as {{ dbt.type_bigint() }}) as deleted,
-        sum(case when raw.{{ ts }} >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end) as after_as_of,
+        raw.after_as_of,
         {% if quarantine -%}
-        count(quarantined.{{ key }}) as quarantined,
+        coalesce(quarantined.quarantined, 0) as quarantined,
         {%- else -%}
         cast(0 as {{ dbt.type_bigint() }}) as quarantined,
         {%- endif %}
-        count(canonical.{{ key }}) as canonical_rows,
+        coalesce(canonical.canonical_rows, 0) as canonical_rows,
         cast(null as {{ salespulse.type_money() }}) as raw_amount_local,
         cast(null as {{ salespulse.type_money() }}) as canonical_amount_local
 
-    from {{ ref(staging) }} as raw
-    left join {{ ref(canonical) }} as canonical
-        on raw.{{ key }} = canonical.{{ key }}
+    from {{ name }}_raw as raw
+    left join {{ name }}_canonical as canonical
+        on raw.load_id = canonical.load_id
     {% if quarantine -%}
-    left join (select distinct {{ key }} from {{ ref(quarantine) }}) as quarantined
-        on raw.{{ key }} = quarantined.{{ key }}
-        and raw.{{ ts }} < {{ salespulse.as_of_cutoff() }}
+    left join {{ name }}_quarantined as quarantined
+        on raw.load_id = quarantined.load_id
     {%- endif %}
-    group by raw.load_id
 
 ),
 {% endfor %}
