@@ -80,15 +80,10 @@ deals as (
 -- per raw row: no join of the raw rows with the canonical ones.
 
 -- Stage history: a raw entry (deal, stage, entered_at) counts once, in the load of its
--- first copy (int_stage_entries keeps that load); its other copies are stale versions.
-history_entries as (
-
-    select deal_id, stage_id, entered_at, min(load_id) as load_id
-    from {{ ref('stg_crm__deal_stage_history') }}
-    group by deal_id, stage_id, entered_at
-
-),
-
+-- first copy; its other copies are stale versions. int_stage_entries holds every extracted
+-- entry once with that load and its number of raw copies, which its data test
+-- (sum_equals_row_count) holds equal to the raw rows: an entry it lost fails there, so
+-- counting the first copies from it needs no pass over the raw entries here.
 history_raw as (
 
     select load_id, count(*) as raw_rows
@@ -103,7 +98,7 @@ history_first_copies as (
         load_id,
         count(*) as first_copies,
         sum(case when entered_at >= {{ salespulse.as_of_cutoff() }} then 1 else 0 end) as after_as_of
-    from history_entries
+    from {{ ref('int_stage_entries') }}
     group by load_id
 
 ),
