@@ -127,6 +127,8 @@ DISPATCHED_ON_DUCKDB: dict[type[exp.Expression] | str, str] = {
     exp.MD5: "dbt.hash (default__hash: md5; salespulse.deal_spell_fingerprints)",
     exp.BitwiseXorAgg: "salespulse.group_fingerprint (duckdb__group_fingerprint: bit_xor)",
     "hash": "salespulse.group_fingerprint (duckdb__group_fingerprint: hash)",
+    exp.UnixToTime: "salespulse.utc_timestamp (duckdb__utc_timestamp: make_timestamp)",
+    "epoch_us": "salespulse.utc_timestamp (duckdb__utc_timestamp: epoch_us)",
 }
 
 # The DuckDB spellings of the functions above, which a model must never write by hand.
@@ -143,6 +145,7 @@ HAND_WRITTEN_PATTERNS: dict[str, re.Pattern[str]] = {
         "string_agg/listagg/group_concat": r"\b(string_agg|listagg|group_concat)\s*\(",
         "md5/sha": r"\b(md5|sha\d*)\s*\(",
         "hash/bit_xor (not dbt.hash)": r"(?<![.\w])(hash|bit_xor)\s*\(",
+        "epoch/make_timestamp": r"\b(epoch\w*|make_timestamp\w*)\s*\(",
     }.items()
 }
 

@@ -1,7 +1,8 @@
 {#
     Staging of the canonical raw tables: the shape the demo CRM lands (ingestion/demo_crm/
     schema.py) and the file importer lands too (ingestion/files). Both sources' staging
-    models are one call here, with their own dbt source: renames and casts only.
+    models are one call here, with their own dbt source: renames and casts only. Both land
+    timestamps as UTC instants (timestamp with time zone), cast by `utc_timestamp`.
 #}
 
 {% macro stage_canonical_accounts(source_name) %}
@@ -28,8 +29,8 @@ renamed as (
         -- booleans
         cast(is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
         -- dates and timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('created_at') }} as created_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -63,7 +64,7 @@ renamed as (
         -- numerics
         cast(duration_minutes as {{ dbt.type_int() }}) as duration_minutes,
         -- dates and timestamps
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        {{ salespulse.utc_timestamp('occurred_at') }} as occurred_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -95,8 +96,8 @@ renamed as (
         cast(email as {{ dbt.type_string() }}) as email,
         cast(title as {{ dbt.type_string() }}) as title,
         -- dates and timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('created_at') }} as created_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -128,7 +129,7 @@ renamed as (
         -- numerics
         cast(score as {{ dbt.type_int() }}) as score,
         -- dates and timestamps
-        cast(responded_at as {{ dbt.type_timestamp() }}) as responded_at,
+        {{ salespulse.utc_timestamp('responded_at') }} as responded_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -156,7 +157,7 @@ renamed as (
         cast(deal_id as {{ dbt.type_string() }}) as deal_id,
         cast(stage_id as {{ dbt.type_string() }}) as stage_id,
         -- dates and timestamps
-        cast(entered_at as {{ dbt.type_timestamp() }}) as entered_at,
+        {{ salespulse.utc_timestamp('entered_at') }} as entered_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -204,10 +205,10 @@ renamed as (
         cast(is_won as {{ dbt.type_boolean() }}) as is_won,
         cast(is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
         -- dates and timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        {{ salespulse.utc_timestamp('created_at') }} as created_at,
         cast(expected_close_date as date) as expected_close_date,
-        cast(closed_at as {{ dbt.type_timestamp() }}) as closed_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('closed_at') }} as closed_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -237,7 +238,7 @@ renamed as (
         -- attributes
         cast(event_type as {{ dbt.type_string() }}) as event_type,
         -- dates and timestamps
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        {{ salespulse.utc_timestamp('occurred_at') }} as occurred_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -299,9 +300,9 @@ renamed as (
         cast(lead_source as {{ dbt.type_string() }}) as lead_source,
         cast(status as {{ dbt.type_string() }}) as status,
         -- dates and timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(converted_at as {{ dbt.type_timestamp() }}) as converted_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('created_at') }} as created_at,
+        {{ salespulse.utc_timestamp('converted_at') }} as converted_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -522,7 +523,7 @@ renamed as (
         cast(team_name as {{ dbt.type_string() }}) as team_name,
         cast(region as {{ dbt.type_string() }}) as region,
         -- dates and timestamps
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 
@@ -560,7 +561,7 @@ renamed as (
         -- dates and timestamps
         cast(hire_date as date) as hire_date,
         cast(left_date as date) as left_date,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        {{ salespulse.utc_timestamp('updated_at') }} as updated_at,
         -- load metadata
         cast(_dlt_load_id as {{ dbt.type_string() }}) as load_id
 

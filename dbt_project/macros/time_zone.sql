@@ -4,6 +4,25 @@
     With the default zone (UTC) no conversion is emitted at all. Date-only CRM fields are
     dates already and never pass through here.
 #}
+{#
+    A raw instant (a timestamp with time zone, as the canonical raw tables land them) as the
+    naive UTC timestamp staging stores. A cast does it everywhere (the sessions run in UTC);
+    on DuckDB the cast converts through ICU's calendar, ~50 ns a value (3.3 s over the 67M
+    activities of 10M deals), where the instant's microseconds since the epoch give the same
+    UTC timestamp exactly in integer arithmetic, whatever the session's time zone.
+#}
+{% macro utc_timestamp(instant) -%}
+    {{ return(adapter.dispatch('utc_timestamp', 'salespulse')(instant)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp(instant) -%}
+    cast({{ instant }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro duckdb__utc_timestamp(instant) -%}
+    make_timestamp(epoch_us({{ instant }}))
+{%- endmacro %}
+
 {% macro local_date(utc_ts) -%}
     {%- set tz = var('reporting_timezone', 'UTC') -%}
     {%- if tz in ('UTC', 'Etc/UTC') -%}
