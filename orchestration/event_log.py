@@ -46,7 +46,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._existing_tables: set[str] = set()
         super().__init__(base_dir, inst_data)
-        # closed cleanly when the process ends (SQLite folds its write-ahead log back in)
+        # closed when the interpreter exits normally (the `salespulse` command skips that
+        # teardown: its commits stay in SQLite's write-ahead log until the next reader)
         atexit.register(self._close_all)
 
     @classmethod
