@@ -1,10 +1,4 @@
 {#
-    Timestamps are stored as UTC (naive timestamps after staging). Periods are cut in the
-    reporting time zone: `local_date(ts)` is the calendar date of a UTC timestamp there.
-    With the default zone (UTC) no conversion is emitted at all. Date-only CRM fields are
-    dates already and never pass through here.
-#}
-{#
     A raw instant (a timestamp with time zone, as the canonical raw tables land them) as the
     naive UTC timestamp staging stores. A cast does it everywhere (the sessions run in UTC);
     on DuckDB the cast converts through ICU's calendar, ~50 ns a value (3.3 s over the 67M
@@ -23,6 +17,12 @@
     make_timestamp(epoch_us({{ instant }}))
 {%- endmacro %}
 
+{#
+    Timestamps are stored as UTC (naive timestamps after staging). Periods are cut in the
+    reporting time zone: `local_date(ts)` is the calendar date of a UTC timestamp there.
+    With the default zone (UTC) no conversion is emitted at all. Date-only CRM fields are
+    dates already and never pass through here.
+#}
 {% macro local_date(utc_ts) -%}
     {%- set tz = var('reporting_timezone', 'UTC') -%}
     {%- if tz in ('UTC', 'Etc/UTC') -%}
