@@ -145,6 +145,7 @@ points as (
         period_type,
         period_start,
         period_end,
+        is_complete_period,
         -- the pipeline is read at the start of this local day: the period's end, or the day
         -- after the as-of date (the as-of cutoff)
         case
@@ -175,11 +176,14 @@ open_visits as (
 -- point, not exited before it; a deal is in one stage at a time, so visits of a deal never
 -- overlap). Each visit adds its deal to its owner's pipeline when entered and removes it
 -- when exited; the pipeline at a point is the running sum of the changes before it. The
--- points ride in the same ordered stream (sorted before the changes of their own day), so
--- this is one sort per owner instead of a range join of every period with every visit.
--- Every point is the start of a local day, so a change counts at a point exactly when its
--- local date is before the point's: the changes are summed per owner and local day first
--- (about 3 changes an owner-day at 1M deals), which shrinks the sort.
+-- points ride in the same ordered stream, so this is one sort per owner instead of a range
+-- join of every period with every visit.
+-- Every point is the start of a local day that is a Monday, the first of a month or the day
+-- after the as-of date (a period's end, or the as-of cutoff). A change counts at a point
+-- exactly when its local date is before the point's, that is when the first such day after
+-- the change's local date (`counted_from`) is on or before the point. The changes are summed
+-- per owner and `counted_from` (at 1M deals 4.0M changes make 0.32M sums instead of 1.39M
+-- owner-days), and sort before the points of their own day.
 pipeline_day_changes as (
 
     select owner_id as user_id, {{ salespulse.local_date('entered_at') }} as changed_on,
@@ -194,17 +198,37 @@ pipeline_day_changes as (
 
 ),
 
+{%- set next_week = salespulse.period_end('week', salespulse.period_start('week', 'changed_on')) %}
+{%- set next_month = salespulse.period_end('month', salespulse.period_start('month', 'changed_on')) %}
+{%- set as_of_next_day = 'cast(' ~ dbt.dateadd('day', 1, salespulse.as_of_date()) ~ ' as date)' %}
+
+pipeline_counted_changes as (
+
+    select
+        user_id,
+        deal_change,
+        amount_change,
+        case
+            when changed_on < {{ as_of_next_day }}
+            then least({{ next_week }}, {{ next_month }}, {{ as_of_next_day }})
+            else least({{ next_week }}, {{ next_month }})
+        end as counted_from
+
+    from pipeline_day_changes
+
+),
+
 pipeline_changes as (
 
-    select user_id, changed_on, 1 as is_change,
+    select user_id, counted_from, 0 as is_point,
         sum(deal_change) as deal_change, sum(amount_change) as amount_change,
         cast(null as {{ dbt.type_string() }}) as period_type, cast(null as date) as period_start
-    from pipeline_day_changes
-    group by user_id, changed_on
+    from pipeline_counted_changes
+    group by user_id, counted_from
 
     union all
 
-    select user_id, end_date, 0, 0, null, period_type, period_start
+    select user_id, end_date, 1, 0, null, period_type, period_start
     from points
 
 ),
@@ -214,16 +238,16 @@ pipeline_changes as (
 pipeline_running as (
 
     select
-        is_change,
+        is_point,
         user_id,
         period_type,
         period_start,
         sum(deal_change) over (
-            partition by user_id order by changed_on nulls first, is_change nulls first
+            partition by user_id order by counted_from nulls first, is_point nulls first
             rows between unbounded preceding and current row
         ) as open_deals,
         sum(amount_change) over (
-            partition by user_id order by changed_on nulls first, is_change nulls first
+            partition by user_id order by counted_from nulls first, is_point nulls first
             rows between unbounded preceding and current row
         ) as open_pipeline
 
@@ -241,7 +265,7 @@ pipeline_at_end as (
         open_pipeline
 
     from pipeline_running
-    where is_change = 0
+    where is_point = 1
 
 ),
 
@@ -287,6 +311,9 @@ booked_before_coverage_point as (
         and deals.deal_status = 'won'
         and deals.closed_date >= points.period_start
         and deals.closed_at < points.coverage_point
+    -- a complete period's coverage point is the start of its first local day, and a deal's
+    -- closed_date is the local date of its closed_at, so nothing is booked before it
+    where not points.is_complete_period
     group by points.user_id, points.period_type, points.period_start
 
 ),
