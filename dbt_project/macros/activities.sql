@@ -1,7 +1,7 @@
 {#
     The activity types the KPIs count, each with the column that counts it: the one list
     of known types (int_quarantine_activities quarantines any other) and of the count
-    columns (int_activity_days_loaded, int_activity_days, int_team_events).
+    columns (int_activity_days_loaded, int_activity_days, int_team_days).
 #}
 {% macro activity_types() -%}
     {{ return([('call', 'calls'), ('meeting', 'meetings'), ('email', 'emails'), ('demo', 'demos')]) }}

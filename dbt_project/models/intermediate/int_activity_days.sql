@@ -2,7 +2,7 @@
     Activity counts per owner and local day before the as-of cutoff, by type, with the
     emails delivered and opened by the cutoff: the sums of int_activities per owner and
     activity_date, for the models that only count activities (rep_performance,
-    activity_weekly, int_team_events).
+    activity_weekly, int_team_days).
 
     A view: the stored counts (int_activity_days_loaded, every extracted activity,
     incremental) of the days up to the as-of date, minus what int_activities leaves out

@@ -8,36 +8,12 @@
 
 with
 
-events as (
-
-    select * from {{ ref('int_team_events') }}
-
-),
-
--- additive measures per team and day first (a team has a few dozen events a day), then per
--- period (salespulse.sums_by_period); the median cycle needs the won deals themselves and
--- fans them out apart
+-- additive measures per team and day (int_team_days), then per period
+-- (salespulse.sums_by_period); the median cycle needs the won deals themselves and fans
+-- them out apart
 team_days as (
 
-    select
-        team_id,
-        event_date,
-        sum(case when event_type = 'won' then 1 else 0 end) as deals_won,
-        sum(case when event_type = 'lost' then 1 else 0 end) as deals_lost,
-        sum(case when event_type = 'won' then amount end) as bookings,
-        sum(case when event_type = 'won' and amount is not null then 1 else 0 end) as won_deals_with_amount,
-        sum(case when event_type = 'lost' then amount end) as lost_amount,
-        sum(case when event_type = 'won' then sales_cycle_seconds end) as won_cycle_seconds,
-        sum(case when event_type = 'quota' then amount end) as quota,
-        sum(case when event_type = 'deal_created' then event_count else 0 end) as opportunities_created,
-        sum(case when event_type = 'lead_created' then event_count else 0 end) as leads_created,
-        sum(case when event_type = 'call' then event_count else 0 end) as calls,
-        sum(case when event_type = 'meeting' then event_count else 0 end) as meetings,
-        sum(case when event_type = 'email' then event_count else 0 end) as emails,
-        sum(case when event_type = 'demo' then event_count else 0 end) as demos
-
-    from events
-    group by team_id, event_date
+    select * from {{ ref('int_team_days') }}
 
 ),
 
@@ -54,9 +30,19 @@ team_days_by_period as (
 
 ),
 
+won_deals as (
+
+    select owner_id, closed_date as event_date, sales_cycle_days
+    from {{ ref('int_deals') }}
+    where deal_status = 'won'
+
+),
+
+-- a won deal counts for the team its owner belonged to on its close date, as in
+-- int_team_days
 won_cycles as (
 
-    select team_id, event_date, sales_cycle_days from events where event_type = 'won'
+    {{ salespulse.with_owner_team('won_deals', 'owner_id', 'event_date') }}
 
 ),
 
@@ -78,7 +64,7 @@ teams as (
     union all
     select distinct 'unassigned' as team_id, 'Unassigned' as team_name,
         cast(null as {{ dbt.type_string() }}) as region, cast(null as {{ dbt.type_string() }}) as manager_id
-    from events
+    from team_days
     where team_id = 'unassigned'
 
 ),
