@@ -394,3 +394,22 @@ def test_snapshots_stored_before_their_fingerprints_are_rebuilt(
     with _full_and_incremental(sequence.steps[-1].full_warehouse, copy) as con:
         assert "deal_fingerprint" in _columns(con, f"inc_marts.{snapshots}")
         assert _differences(con, f"inc_marts.{snapshots}", f"marts.{snapshots}") == 0
+
+
+def test_a_retired_models_table_is_dropped(sequence: Sequence, tmp_path: Path) -> None:
+    """A warehouse built before int_team_events was replaced by int_team_days still holds
+    its table, which no run would update again: the next run drops it (the on-run-start
+    hook drop_retired_model), and leaves a warehouse without one alone."""
+    copy = tmp_path / "upgraded.duckdb"
+    copy.write_bytes(sequence.incremental_warehouse.read_bytes())
+    marts_path(copy).write_bytes(marts_path(sequence.incremental_warehouse).read_bytes())
+    with duckdb.connect(str(copy)) as con:
+        con.execute("create table intermediate.int_team_events as select 1 as event_count")
+    for run in ("first", "second"):
+        _dbt(copy, STEPS[-1], tmp_path / run, "int_periods")
+        with duckdb.connect(str(copy), read_only=True) as con:
+            tables = con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'intermediate'"
+            ).fetchall()
+        assert ("int_team_events",) not in tables
+        assert ("int_team_days",) in tables
