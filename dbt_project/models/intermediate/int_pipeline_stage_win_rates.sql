@@ -69,30 +69,16 @@ closures as (
 
 ),
 
-closed_in_window as (
-
-    -- the close each deal showed at the end of the window, when it fell inside the window
-    select
-        reference_quarters.reference_quarter_start,
-        closures.deal_id,
-        closures.closing_visit_number,
-        closures.is_won_stage
-
-    from reference_quarters
-    inner join closures
-        on closures.closed_date >= reference_quarters.window_start
-        and closures.closed_date < reference_quarters.window_end
-        and (closures.reopened_date is null or closures.reopened_date >= reference_quarters.window_end)
-
-),
-
--- the open stages each closed deal entered before its close, once per close (not once per
--- reference quarter: 1.4-1.8 s -> 0.9 s alone at 1M deals)
+-- the open stages each closed deal entered before its close, once per close, with the
+-- fiscal quarters of the close and of the reopening
 stages_before_close as (
 
     select distinct
         closures.deal_id,
         closures.closing_visit_number,
+        closures.is_won_stage,
+        {{ salespulse.period_start('quarter', 'closures.closed_date') }} as closed_quarter_start,
+        {{ salespulse.period_start('quarter', 'closures.reopened_date') }} as reopened_quarter_start,
         live_visits.stage_id
 
     from closures
@@ -103,33 +89,42 @@ stages_before_close as (
 
 ),
 
--- a deal has at most one close in a window (an earlier close was reopened before the
--- later one, so before the window end): one row per reference quarter, deal and stage
-stages_entered as (
+-- A close counts for a reference quarter when it fell in the window and was not reopened
+-- before the window end. Both window ends are fiscal quarter starts, so a date is inside
+-- exactly when its fiscal quarter is, and the closes are counted per stage and quarters
+-- first (a few thousand rows) before meeting the reference quarters: a join of every
+-- close with its four reference quarters made 6.0M rows at 1M deals. A deal has at most
+-- one close in a window (an earlier close was reopened before the later one, so before
+-- the window end), so each counts once per stage and reference quarter.
+closes_by_quarter as (
 
     select
-        closed_in_window.reference_quarter_start,
-        closed_in_window.deal_id,
-        closed_in_window.is_won_stage as is_won,
-        stages_before_close.stage_id
+        stage_id,
+        closed_quarter_start,
+        reopened_quarter_start,
+        count(*) as deals_closed,
+        sum(case when is_won_stage then 1 else 0 end) as deals_won
 
-    from closed_in_window
-    inner join stages_before_close
-        on closed_in_window.deal_id = stages_before_close.deal_id
-        and closed_in_window.closing_visit_number = stages_before_close.closing_visit_number
+    from stages_before_close
+    group by stage_id, closed_quarter_start, reopened_quarter_start
 
 ),
 
 outcomes as (
 
     select
-        reference_quarter_start,
-        stage_id,
-        count(*) as deals_closed,
-        sum(case when is_won then 1 else 0 end) as deals_won
+        reference_quarters.reference_quarter_start,
+        closes_by_quarter.stage_id,
+        sum(closes_by_quarter.deals_closed) as deals_closed,
+        sum(closes_by_quarter.deals_won) as deals_won
 
-    from stages_entered
-    group by reference_quarter_start, stage_id
+    from reference_quarters
+    inner join closes_by_quarter
+        on closes_by_quarter.closed_quarter_start >= reference_quarters.window_start
+        and closes_by_quarter.closed_quarter_start < reference_quarters.window_end
+        and (closes_by_quarter.reopened_quarter_start is null
+            or closes_by_quarter.reopened_quarter_start >= reference_quarters.window_end)
+    group by reference_quarters.reference_quarter_start, closes_by_quarter.stage_id
 
 ),
 
