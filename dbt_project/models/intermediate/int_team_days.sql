@@ -23,6 +23,8 @@ deals as (
 ),
 
 -- one row per fact, every measure a column (counts 0, amounts null where not the fact's)
+-- (the later branches list them in the first branch's order: the five counts, the four
+-- amounts, then the activity counts)
 facts as (
 
     select
