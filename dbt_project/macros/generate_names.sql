@@ -59,24 +59,3 @@
     {%- endif -%}
     {{ return('') }}
 {%- endmacro %}
-
-{#
-    on-run-start: drop the table a model left behind when it was retired (renamed or
-    replaced), from the schema of the model that took its place, so an upgraded warehouse
-    does not keep a table no run updates. A no-op when it is not there.
-    (int_team_events, ~60M rows at 10M deals: replaced by int_team_days.)
-#}
-{% macro drop_retired_model(model_name, successor) -%}
-    {%- if execute -%}
-        {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('name', 'equalto', successor) | first -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, model_name) -%}
-        {%- if relation is not none -%}
-            {% do log("Dropping " ~ relation ~ ": model " ~ model_name ~ " was retired for " ~ successor, info=true) %}
-            {#- through the adapter, so dbt's relation cache forgets it too -#}
-            {% do adapter.drop_relation(relation) %}
-            {% do adapter.commit() %}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return('') }}
-{%- endmacro %}

@@ -355,29 +355,3 @@
        )
     {%- endif -%}
 {%- endmacro %}
-
-{#
-    On run start: drop the stored table of the incremental model `model_name` when it lacks
-    `column`, i.e. was built by code before the column (and the rules that read it) existed,
-    so this run builds it whole instead of failing on the schema change. A no-op once the
-    table has the column, and before it exists.
-    (pipeline_snapshots_weekly, deal_fingerprint: tables built before the snapshots kept
-    their rows between runs held amounts at the as-of date's rate.)
-#}
-{% macro drop_if_built_without(model_name, column) -%}
-    {%- if execute -%}
-        {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('name', 'equalto', model_name) | first -%}
-        {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
-        {%- if relation is not none -%}
-            {%- set stored = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-            {%- if column | lower not in stored -%}
-                {% do log("Dropping " ~ relation ~ ": built before it had " ~ column ~ "; this run builds it whole", info=true) %}
-                {#- through the adapter, so dbt's relation cache forgets it too -#}
-                {% do adapter.drop_relation(relation) %}
-                {% do adapter.commit() %}
-            {%- endif -%}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return('') }}
-{%- endmacro %}

@@ -7,9 +7,9 @@
     A table rebuilt every run (its three readers each recomputed it as a view: at 1M deals
     0.29 s to build against 0.45-0.7 s less in the readers): the stored counts
     (int_activity_days_loaded, every extracted activity, incremental) of the days up to
-    the as-of date, minus what int_activities leaves out
-    or does not know yet at the cutoff: the quarantined activities (int_quarantine_activities,
-    whatever its rules) and the email outcomes that happened after the cutoff. Both are
+    the as-of date, minus what int_activities leaves out or does not know yet at the
+    cutoff: the quarantined activities (int_quarantine_activities, whatever its rules) and
+    the email outcomes that happened after the cutoff. Both are
     found in a few rows of int_activities_loaded. A local date up to the as-of date is
     exactly an activity before the cutoff (the cutoff is the local midnight after it).
 #}

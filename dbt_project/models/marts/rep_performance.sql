@@ -5,6 +5,9 @@
     Deals count for their owner; a rep with nothing in a period still has a row of zeros.
 #}
 
+{#- the day after the as-of date: the pipeline's point for the periods still open -#}
+{%- set as_of_next_day = 'cast(' ~ dbt.dateadd('day', 1, salespulse.as_of_date()) ~ ' as date)' %}
+
 with
 
 rep_periods as (
@@ -150,7 +153,7 @@ points as (
         -- after the as-of date (the as-of cutoff)
         case
             when is_complete_period then period_end
-            else cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date)
+            else {{ as_of_next_day }}
         end as end_date,
         case
             when is_complete_period then {{ salespulse.utc_start_of_local_day('period_start') }}
@@ -200,7 +203,6 @@ pipeline_day_changes as (
 
 {%- set next_week = salespulse.period_end('week', salespulse.period_start('week', 'changed_on')) %}
 {%- set next_month = salespulse.period_end('month', salespulse.period_start('month', 'changed_on')) %}
-{%- set as_of_next_day = 'cast(' ~ dbt.dateadd('day', 1, salespulse.as_of_date()) ~ ' as date)' %}
 
 pipeline_counted_changes as (
 
