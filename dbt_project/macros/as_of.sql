@@ -39,6 +39,15 @@
 {%- endmacro %}
 
 {#
+    The day after the as-of date as a SQL date literal: where the as-of day ends in dates.
+    A period is complete when it ends (exclusive) on or before it, and an open period is
+    measured up to it. Computed at compile time, like the as-of date itself.
+#}
+{% macro as_of_next_day() -%}
+    cast('{{ (as_of_date_value() + modules.datetime.timedelta(days=1)).strftime("%Y-%m-%d") }}' as date)
+{%- endmacro %}
+
+{#
     The exclusive upper bound of the as-of day as a UTC timestamp literal: midnight after
     the as-of date in the reporting time zone, converted to UTC at compile time so the SQL
     stays portable. An event counts as of the date when its UTC timestamp is < this bound.

@@ -17,7 +17,7 @@ points as (
 
     select distinct month_start as measured_on from {{ ref('int_calendar') }}
     union all
-    select cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date) as measured_on
+    select {{ salespulse.as_of_next_day() }} as measured_on
 
 ),
 

@@ -7,7 +7,7 @@ with
 
 days as (
 
-    {{ dbt.date_spine('day', salespulse.history_start_date(), dbt.dateadd('day', 1, salespulse.as_of_date())) }}
+    {{ dbt.date_spine('day', salespulse.history_start_date(), salespulse.as_of_next_day()) }}
 
 ),
 

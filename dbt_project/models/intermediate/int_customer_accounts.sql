@@ -151,7 +151,7 @@ final as (
         -- days at risk of a first churn: from the first MRR to the first churn, or to the
         -- end of the as-of date
         {{ dbt.datediff('first_mrr.first_mrr_date',
-            'coalesce(first_churn.first_churn_date, cast(' ~ dbt.dateadd('day', 1, salespulse.as_of_date()) ~ ' as date))',
+            'coalesce(first_churn.first_churn_date, ' ~ salespulse.as_of_next_day() ~ ')',
             'day') }} as days_to_first_churn_or_as_of,
         -- first won new-business deal
         first_won_deal.closed_date as first_deal_closed_date,

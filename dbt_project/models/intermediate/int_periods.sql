@@ -43,10 +43,10 @@ select
     period_type,
     period_start,
     period_end,
-    (period_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}) as is_complete_period,
+    (period_end <= {{ salespulse.as_of_next_day() }}) as is_complete_period,
     case
-        when period_end > {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
-        then cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date)
+        when period_end > {{ salespulse.as_of_next_day() }}
+        then {{ salespulse.as_of_next_day() }}
         else period_end
     end as measured_to_exclusive
 from final

@@ -13,7 +13,7 @@ spend as (
     -- only months that ended by the as-of date, as the CRM reports them (a newer extract
     -- holding the current month's spend must not change an older as-of date's numbers)
     where {{ salespulse.period_end('month', salespulse.period_start('month', 'spend_month')) }}
-        <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
+        <= {{ salespulse.as_of_next_day() }}
 
 ),
 

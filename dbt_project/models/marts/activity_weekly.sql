@@ -165,7 +165,7 @@ final as (
         {{ salespulse.safe_divide('closed_deal_counts.won_deals_with_meeting', 'closed_deal_counts.meetings_on_closed_deals') }}
             as won_per_meeting,
         -- flags
-        (rep_weeks.week_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}) as is_complete_period,
+        (rep_weeks.week_end <= {{ salespulse.as_of_next_day() }}) as is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from rep_weeks

@@ -222,7 +222,7 @@ final as (
                 'sqrt(cast(moments.variance_term_x as ' ~ salespulse.type_double() ~ ') * cast(moments.variance_term_y as ' ~ salespulse.type_double() ~ '))') }}
         end as activity_win_correlation,
         -- flags
-        (moments.quarter_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}) as is_complete_period,
+        (moments.quarter_end <= {{ salespulse.as_of_next_day() }}) as is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from moments

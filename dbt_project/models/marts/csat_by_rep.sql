@@ -100,7 +100,7 @@ final as (
         {{ salespulse.safe_divide('survey_counts.score_sum', 'survey_counts.surveys') }} as avg_csat_score,
         {{ salespulse.safe_divide('survey_counts.satisfied_surveys', 'survey_counts.surveys') }} as csat_pct,
         -- flags
-        ({{ salespulse.period_end('quarter', 'rep_quarters.quarter_start') }} <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }})
+        ({{ salespulse.period_end('quarter', 'rep_quarters.quarter_start') }} <= {{ salespulse.as_of_next_day() }})
             as is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 

@@ -186,7 +186,7 @@ final as (
         (case
             when period_type = 'quarter' then {{ salespulse.period_end('quarter', 'period_start') }}
             else {{ salespulse.period_end('month', 'period_start') }}
-        end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}) as is_complete_period,
+        end <= {{ salespulse.as_of_next_day() }}) as is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from periods

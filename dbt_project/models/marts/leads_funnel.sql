@@ -93,7 +93,7 @@ final as (
         {{ salespulse.safe_divide('by_source.leads_won', 'by_source.leads') }} as lead_to_won_rate,
         {{ salespulse.safe_divide('by_source.leads_won', 'by_source.leads_converted') }} as opportunity_to_won_rate,
         -- flags
-        ({{ salespulse.period_end('month', 'spine.cohort_month') }} <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }})
+        ({{ salespulse.period_end('month', 'spine.cohort_month') }} <= {{ salespulse.as_of_next_day() }})
             as is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 

@@ -53,8 +53,8 @@ bounds as (
     select
         month_start,
         case
-            when {{ salespulse.period_end('month', 'month_start') }} > {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
-            then cast({{ dbt.dateadd('day', 1, salespulse.as_of_date()) }} as date)
+            when {{ salespulse.period_end('month', 'month_start') }} > {{ salespulse.as_of_next_day() }}
+            then {{ salespulse.as_of_next_day() }}
             else {{ salespulse.period_end('month', 'month_start') }}
         end as measured_to,
         cast({{ dbt.dateadd('month', -11, 'month_start') }} as date) as trailing_12_start

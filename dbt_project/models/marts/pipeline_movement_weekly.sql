@@ -61,7 +61,7 @@ weeks as (
 
     from {{ ref('int_periods') }}
     where period_type = 'week'
-      and period_end <= {{ dbt.dateadd('day', 1, salespulse.as_of_date()) }}
+      and period_end <= {{ salespulse.as_of_next_day() }}
 
 ),
 

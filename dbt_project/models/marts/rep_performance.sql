@@ -5,9 +5,6 @@
     Deals count for their owner; a rep with nothing in a period still has a row of zeros.
 #}
 
-{#- the day after the as-of date: the pipeline's point for the periods still open -#}
-{%- set as_of_next_day = 'cast(' ~ dbt.dateadd('day', 1, salespulse.as_of_date()) ~ ' as date)' %}
-
 with
 
 rep_periods as (
@@ -153,7 +150,7 @@ points as (
         -- after the as-of date (the as-of cutoff)
         case
             when is_complete_period then period_end
-            else {{ as_of_next_day }}
+            else {{ salespulse.as_of_next_day() }}
         end as end_date,
         case
             when is_complete_period then {{ salespulse.utc_start_of_local_day('period_start') }}
@@ -211,8 +208,8 @@ pipeline_counted_changes as (
         deal_change,
         amount_change,
         case
-            when changed_on < {{ as_of_next_day }}
-            then least({{ next_week }}, {{ next_month }}, {{ as_of_next_day }})
+            when changed_on < {{ salespulse.as_of_next_day() }}
+            then least({{ next_week }}, {{ next_month }}, {{ salespulse.as_of_next_day() }})
             else least({{ next_week }}, {{ next_month }})
         end as counted_from
 
