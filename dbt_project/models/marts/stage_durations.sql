@@ -20,14 +20,6 @@ stages as (
 
 ),
 
-deal_outcomes as (
-
-    select deal_id, deal_status from {{ ref('int_deals') }}
-
-),
-
--- per deal and stage: did the deal ever go further than this stage (a later open stage
--- or won), and did it end up won
 -- whether the deal moved on after a visit: a later visit to the won stage, or to an open
 -- stage further along the pipeline (one ordered pass over each deal's visits; visit_number
 -- is never null: `nulls first` changes nothing and lets the window transpile to BigQuery)
@@ -48,24 +40,27 @@ visits_with_later as (
 
 ),
 
+-- per deal and stage: did the deal go further than the stage after entering it, and was
+-- it won. A deal's first entry into a stage (entry_of_stage = 1) stands for all its visits
+-- there: each later visit is after it, and is to the same stage, which is neither won nor
+-- further along, so the deal moved on after some visit exactly when it moved on after the
+-- first. One row per deal and stage, with no grouping. (A stage belongs to one pipeline.)
 deal_stage_reach as (
 
     select
-        visits.pipeline_id,
-        visits.stage_id,
-        visits.deal_id,
-        max(case
-                when visits.is_won_later = 1 then 1
-                when visits.furthest_open_stage_order_later > visits.stage_order then 1
-                else 0
-            end) as advanced,
-        max(case when deal_outcomes.deal_status = 'won' then 1 else 0 end) as won
+        pipeline_id,
+        stage_id,
+        deal_id,
+        case
+            when is_won_later = 1 then 1
+            when furthest_open_stage_order_later > stage_order then 1
+            else 0
+        end as advanced,
+        case when deal_status = 'won' then 1 else 0 end as won
 
-    from visits_with_later as visits
-    inner join deal_outcomes
-        on visits.deal_id = deal_outcomes.deal_id
-    where not visits.is_closed_stage
-    group by visits.pipeline_id, visits.stage_id, visits.deal_id
+    from visits_with_later
+    where not is_closed_stage
+      and entry_of_stage = 1
 
 ),
 
