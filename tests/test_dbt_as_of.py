@@ -49,12 +49,13 @@ def test_a_new_as_of_date_is_compiled_in_without_a_reparse(tmp_path: Path) -> No
     warehouse = tmp_path / "warehouse.duckdb"
     target = tmp_path / "target"
 
+    # int_periods measures the open periods to the day after the as-of date
     first_sql, first_log = _compile(target, "2026-11-08", warehouse)
-    assert "cast('2026-11-08' as date)" in first_sql
+    assert "cast('2026-11-09' as date)" in first_sql
     assert "Unable to do partial parsing" in first_log  # nothing saved yet: a full parse
 
     second_sql, second_log = _compile(target, "2026-11-15", warehouse)
-    assert "cast('2026-11-15' as date)" in second_sql and "2026-11-08" not in second_sql
+    assert "cast('2026-11-16' as date)" in second_sql and "2026-11-09" not in second_sql
     assert "Partial parsing enabled, no changes found, skipping parsing" in second_log
 
 
