@@ -58,6 +58,11 @@ def test_a_new_as_of_date_is_compiled_in_without_a_reparse(tmp_path: Path) -> No
     assert "cast('2026-11-16' as date)" in second_sql and "2026-11-09" not in second_sql
     assert "Partial parsing enabled, no changes found, skipping parsing" in second_log
 
+    # the last day of a year: the day after is the next year's first
+    year_end_sql, year_end_log = _compile(target, "2026-12-31", warehouse)
+    assert "cast('2027-01-01' as date)" in year_end_sql
+    assert "Partial parsing enabled, no changes found, skipping parsing" in year_end_log
+
 
 def test_without_a_date_the_compile_fails_with_how_to_pass_it(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in Settings.dbt_as_of_env("x")}
