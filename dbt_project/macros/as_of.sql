@@ -44,7 +44,12 @@
     measured up to it. Computed at compile time, like the as-of date itself.
 #}
 {% macro as_of_next_day() -%}
-    cast('{{ (as_of_date_value() + modules.datetime.timedelta(days=1)).strftime("%Y-%m-%d") }}' as date)
+    cast('{{ as_of_next_day_value().strftime("%Y-%m-%d") }}' as date)
+{%- endmacro %}
+
+{# The day after the as-of date as a Python date: the one place it is worked out. #}
+{% macro as_of_next_day_value() -%}
+    {{ return(as_of_date_value() + modules.datetime.timedelta(days=1)) }}
 {%- endmacro %}
 
 {#
@@ -54,7 +59,7 @@
 #}
 {% macro as_of_cutoff() -%}
     {%- set tz = modules.pytz.timezone(var('reporting_timezone', 'UTC')) -%}
-    {%- set next_day = as_of_date_value() + modules.datetime.timedelta(days=1) -%}
+    {%- set next_day = as_of_next_day_value() -%}
     {%- set local_midnight = tz.localize(modules.datetime.datetime(next_day.year, next_day.month, next_day.day)) -%}
     {%- set utc_midnight = local_midnight.astimezone(modules.pytz.utc) -%}
     cast('{{ utc_midnight.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
