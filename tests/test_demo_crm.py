@@ -21,6 +21,7 @@ from ingestion.demo_crm import (
     DemoCrmConfig,
     demo_crm_source,
     generate_tables,
+    iter_chunks,
     truths,
 )
 from ingestion.demo_crm.block import BLOCK_DEALS
@@ -112,6 +113,25 @@ def test_chunking_does_not_change_the_rows() -> None:
     single_chunk = generate_tables(config, chunk_deals=10 * BLOCK_DEALS)
     for name in SCHEMAS:
         assert one_block_chunks[name].equals(single_chunk[name]), name
+
+
+@pytest.mark.parametrize("since", [None, datetime(2026, 11, 5, tzinfo=UTC)], ids=["full", "weekly"])
+def test_building_blocks_in_threads_does_not_change_the_rows(since: datetime | None) -> None:
+    """Blocks built by several threads come out in order and equal to one thread's."""
+    config = DemoCrmConfig(size=4 * BLOCK_DEALS + 5_000, as_of=date(2026, 11, 15))
+
+    def chunks(workers: int) -> list[Tables]:
+        return list(iter_chunks(config, 2 * BLOCK_DEALS, since=since, workers=workers))
+
+    world = build_world(config)
+    blocks = [block_tables(world, world.block(b), config, since=since) for b in range(5)]
+    expected = [blocks[0:2], blocks[2:4], blocks[4:5]]  # chunks of two blocks, in order
+    for workers in (1, 3):
+        got = chunks(workers)
+        assert len(got) == len(expected), workers
+        for chunk, parts in zip(got, expected, strict=True):
+            for name in BLOCK_TABLES:
+                assert chunk[name].equals(pa.concat_tables(p[name] for p in parts)), name
 
 
 @pytest.mark.parametrize(

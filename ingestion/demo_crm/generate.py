@@ -8,8 +8,11 @@ True
 
 from __future__ import annotations
 
+import os
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 import pyarrow as pa
@@ -22,7 +25,13 @@ from ingestion.demo_crm.schema import SCHEMAS
 from ingestion.demo_crm.world import build_world
 
 DEFAULT_CHUNK_DEALS = 200_000
+MAX_WORKERS = 8
 ORG_TABLES: tuple[str, ...] = tuple(t for t in SCHEMAS if t not in BLOCK_TABLES)
+
+
+def default_workers() -> int:
+    """Threads building blocks at once: one per core, at most ``MAX_WORKERS``."""
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def iter_chunks(
@@ -30,14 +39,23 @@ def iter_chunks(
     chunk_deals: int = DEFAULT_CHUNK_DEALS,
     timings: dict[str, float] | None = None,
     since: datetime | None = None,
+    workers: int | None = None,
 ) -> Iterator[dict[str, pa.Table]]:
     """The per-block tables (deals, history, activities, ...) in chunks of ~chunk_deals deals.
 
     Chunks are whole blocks of ``BLOCK_DEALS`` deals, so the rows do not depend on
     ``chunk_deals``: concatenating the chunks gives the same tables for any chunk size.
     With ``since``, only the rows new or changed since then (``extract.block_tables``).
+
+    Blocks are built by ``workers`` threads (default: ``default_workers()``). Each block
+    draws from its own random streams, so the rows do not depend on the number of workers
+    either; blocks are yielded in order, and at most one chunk plus one block per worker
+    is built ahead of the consumer. NumPy's and Arrow's kernels release the GIL, so two
+    threads build the blocks of a 1M-deal world in about half the wall time.
+
     ``timings``, if given, accumulates seconds per table (block generation is shared out
-    by rows) and under ``"world"`` the one-off world build.
+    by rows; with several workers these are seconds of work, which add up to more than
+    the wall time) and under ``"world"`` the one-off world build.
     """
     start = time.perf_counter()
     world = build_world(config)
@@ -45,19 +63,36 @@ def iter_chunks(
         timings["world"] = timings.get("world", 0.0) + time.perf_counter() - start
     per_chunk = max(1, chunk_deals // BLOCK_DEALS)
     n_blocks = len(world.layout)
-    for first in range(0, n_blocks, per_chunk):
-        parts = []
-        for b in range(first, min(n_blocks, first + per_chunk)):
-            start = time.perf_counter()
-            blk = world.block(b)
-            built = time.perf_counter() - start
-            tables = block_tables(world, blk, config, timings, since)
-            if timings is not None:
-                total = sum(t.num_rows for t in tables.values()) or 1
-                for name, table in tables.items():
-                    timings[name] += built * table.num_rows / total
+    workers = workers or default_workers()
+
+    def build(b: int) -> tuple[dict[str, pa.Table], dict[str, float] | None]:
+        start = time.perf_counter()
+        blk = world.block(b)
+        built = time.perf_counter() - start
+        spent: dict[str, float] | None = {} if timings is not None else None
+        tables = block_tables(world, blk, config, spent, since)
+        if spent is not None:
+            total = sum(t.num_rows for t in tables.values()) or 1
+            for name, table in tables.items():
+                spent[name] += built * table.num_rows / total
+        return tables, spent
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="demo-crm-block") as pool:
+        pending: deque[Future] = deque()
+        next_block = 0
+        parts: list[dict[str, pa.Table]] = []
+        while next_block < n_blocks or pending:
+            while next_block < n_blocks and len(pending) + len(parts) < per_chunk + workers:
+                pending.append(pool.submit(build, next_block))
+                next_block += 1
+            tables, spent = pending.popleft().result()
+            if spent is not None and timings is not None:
+                for name, secs in spent.items():
+                    timings[name] = timings.get(name, 0.0) + secs
             parts.append(tables)
-        yield {name: pa.concat_tables([p[name] for p in parts]) for name in BLOCK_TABLES}
+            if len(parts) == per_chunk or not (pending or next_block < n_blocks):
+                yield {name: pa.concat_tables([p[name] for p in parts]) for name in BLOCK_TABLES}
+                parts = []
 
 
 def generate_org_tables(
