@@ -9,15 +9,12 @@
     their reference date (the as-of date, or a past period's start), so a past forecast
     only uses closes known then. Where no deal closed, the stage's default probability is
     the fallback (forecast_probability, probability_source).
+
+    int_stage_visits (a view) is read where used rather than through an import CTE: DuckDB
+    materializes a CTE read twice, which here would copy every visit.
 #}
 
 with
-
-visits as (
-
-    select * from {{ ref('int_stage_visits') }}
-
-),
 
 live_deals as (
 
@@ -44,28 +41,34 @@ reference_quarters as (
 
 ),
 
-live_visits as (
+closures as (
 
-    select visits.*
-    from visits
+    -- every entry of a live deal into a closed stage; it stops being the deal's state when
+    -- the deal is reopened (the next entry)
+    select
+        visits.deal_id,
+        visits.visit_number as closing_visit_number,
+        visits.is_won_stage,
+        {{ salespulse.local_date('visits.entered_at') }} as closed_date,
+        {{ salespulse.local_date('visits.exited_at') }} as reopened_date
+
+    from {{ ref('int_stage_visits') }} as visits
     inner join live_deals
         on visits.deal_id = live_deals.deal_id
+    where visits.is_closed_stage
 
 ),
 
-closures as (
+-- a deal's first entry into each open stage: a deal entered the stage before a close
+-- exactly when its first entry there came before it (entry_of_stage numbers a deal's
+-- entries into a stage in visit order), so each stage counts once per close without a
+-- distinct over every earlier visit
+first_open_entries as (
 
-    -- every entry into a closed stage; it stops being the deal's state when the deal is
-    -- reopened (the next entry)
-    select
-        deal_id,
-        visit_number as closing_visit_number,
-        is_won_stage,
-        {{ salespulse.local_date('entered_at') }} as closed_date,
-        {{ salespulse.local_date('exited_at') }} as reopened_date
-
-    from live_visits
-    where is_closed_stage
+    select deal_id, stage_id, visit_number
+    from {{ ref('int_stage_visits') }}
+    where entry_of_stage = 1
+      and not is_closed_stage
 
 ),
 
@@ -73,19 +76,18 @@ closures as (
 -- fiscal quarters of the close and of the reopening
 stages_before_close as (
 
-    select distinct
+    select
         closures.deal_id,
         closures.closing_visit_number,
         closures.is_won_stage,
         {{ salespulse.period_start('quarter', 'closures.closed_date') }} as closed_quarter_start,
         {{ salespulse.period_start('quarter', 'closures.reopened_date') }} as reopened_quarter_start,
-        live_visits.stage_id
+        first_open_entries.stage_id
 
     from closures
-    inner join live_visits
-        on closures.deal_id = live_visits.deal_id
-        and live_visits.visit_number < closures.closing_visit_number
-        and not live_visits.is_closed_stage
+    inner join first_open_entries
+        on closures.deal_id = first_open_entries.deal_id
+        and first_open_entries.visit_number < closures.closing_visit_number
 
 ),
 
