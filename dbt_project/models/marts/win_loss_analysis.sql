@@ -9,6 +9,17 @@
     and null rates instead of vanishing.
 #}
 
+{#- the dimensions deals are analysed by: (name, value, the deals that have one) #}
+{%- set dimensions = [
+    ("'company'", "'all'", none),
+    ("'owner'", 'owner_id', none),
+    ("'segment'", 'segment', none),
+    ("'pipeline'", 'pipeline_id', none),
+    ("'size_band'", 'size_band', none),
+    ("'loss_reason'", 'loss_reason', 'loss_reason is not null'),
+    ("'competitor'", 'competitor', 'competitor is not null'),
+] %}
+
 with
 
 deals as (
@@ -37,32 +48,17 @@ quarters as (
 
 ),
 
--- one row per deal and dimension it is analysed by
-deal_dimensions as (
-
-    select deal_id, 'company' as dimension, 'all' as dimension_value from deals
-    union all
-    select deal_id, 'owner' as dimension, owner_id as dimension_value from deals
-    union all
-    select deal_id, 'segment' as dimension, segment as dimension_value from deals
-    union all
-    select deal_id, 'pipeline' as dimension, pipeline_id as dimension_value from deals
-    union all
-    select deal_id, 'size_band' as dimension, size_band as dimension_value from deals
-    union all
-    select deal_id, 'loss_reason' as dimension, loss_reason as dimension_value from deals
-    where loss_reason is not null
-    union all
-    select deal_id, 'competitor' as dimension, competitor as dimension_value from deals
-    where competitor is not null
-
-),
-
+-- every value of every dimension among the live deals (size bands: all of them)
 dimension_values as (
 
-    select distinct dimension, dimension_value from deal_dimensions
-    where dimension <> 'size_band'
+    {%- for dimension, value, condition in dimensions if dimension != "'size_band'" %}
+    select distinct {{ dimension }} as dimension, {{ value }} as dimension_value
+    from deals
+    {%- if condition %}
+    where {{ condition }}
+    {%- endif %}
     union all
+    {%- endfor %}
     select 'size_band' as dimension, size_band as dimension_value
     from ({{ salespulse.pipeline_size_bands_values() }}) as bands
 
@@ -72,9 +68,7 @@ closed_deals as (
 
     select
         quarters.quarter_start,
-        deals.deal_id,
-        deals.deal_status,
-        deals.amount
+        deals.*
 
     from deals
     inner join quarters
@@ -83,22 +77,36 @@ closed_deals as (
 
 ),
 
+-- each closed deal once per dimension, its values carried along: no join back by deal_id
+closed_dimensions as (
+
+    {%- for dimension, value, condition in dimensions %}
+    select quarter_start, deal_status, amount, {{ dimension }} as dimension, {{ value }} as dimension_value
+    from closed_deals
+    {%- if condition %}
+    where {{ condition }}
+    {%- endif %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
 outcomes as (
 
     select
-        closed_deals.quarter_start,
-        deal_dimensions.dimension,
-        deal_dimensions.dimension_value,
-        sum(case when closed_deals.deal_status = 'won' then 1 else 0 end) as deals_won,
-        sum(case when closed_deals.deal_status = 'lost' then 1 else 0 end) as deals_lost,
-        sum(case when closed_deals.deal_status = 'won' then closed_deals.amount end) as won_amount,
-        sum(case when closed_deals.deal_status = 'won' and closed_deals.amount is not null then 1 else 0 end) as won_deals_with_amount,
-        sum(case when closed_deals.deal_status = 'lost' then closed_deals.amount end) as lost_amount
+        quarter_start,
+        dimension,
+        dimension_value,
+        sum(case when deal_status = 'won' then 1 else 0 end) as deals_won,
+        sum(case when deal_status = 'lost' then 1 else 0 end) as deals_lost,
+        sum(case when deal_status = 'won' then amount end) as won_amount,
+        sum(case when deal_status = 'won' and amount is not null then 1 else 0 end) as won_deals_with_amount,
+        sum(case when deal_status = 'lost' then amount end) as lost_amount
 
-    from closed_deals
-    inner join deal_dimensions
-        on closed_deals.deal_id = deal_dimensions.deal_id
-    group by closed_deals.quarter_start, deal_dimensions.dimension, deal_dimensions.dimension_value
+    from closed_dimensions
+    group by quarter_start, dimension, dimension_value
 
 ),
 
