@@ -77,22 +77,33 @@ def iter_chunks(
                 spent[name] += built * table.num_rows / total
         return tables, spent
 
+    pending: deque[Future] = deque()
     with ThreadPoolExecutor(workers, thread_name_prefix="demo-crm-block") as pool:
-        pending: deque[Future] = deque()
-        next_block = 0
-        parts: list[dict[str, pa.Table]] = []
-        while next_block < n_blocks or pending:
-            while next_block < n_blocks and len(pending) + len(parts) < per_chunk + workers:
-                pending.append(pool.submit(build, next_block))
-                next_block += 1
-            tables, spent = pending.popleft().result()
-            if spent is not None and timings is not None:
-                for name, secs in spent.items():
-                    timings[name] = timings.get(name, 0.0) + secs
-            parts.append(tables)
-            if len(parts) == per_chunk or not (pending or next_block < n_blocks):
-                yield {name: pa.concat_tables([p[name] for p in parts]) for name in BLOCK_TABLES}
-                parts = []
+        try:
+            next_block = 0
+            parts: list[dict[str, pa.Table]] = []
+            while next_block < n_blocks or pending:
+                while next_block < n_blocks and len(pending) + len(parts) < per_chunk + workers:
+                    pending.append(pool.submit(build, next_block))
+                    next_block += 1
+                tables, spent = pending.popleft().result()
+                if spent is not None and timings is not None:
+                    for name, secs in spent.items():
+                        timings[name] = timings.get(name, 0.0) + secs
+                parts.append(tables)
+                if len(parts) == per_chunk or (next_block == n_blocks and not pending):
+                    yield _concat(parts)
+                    parts = []
+        finally:
+            # a consumer that stops early (an error downstream) does not wait for the
+            # blocks built ahead: those not started are dropped
+            for future in pending:
+                future.cancel()
+
+
+def _concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
+    """One chunk: the blocks' tables, table by table, in block order."""
+    return {name: pa.concat_tables([part[name] for part in parts]) for name in BLOCK_TABLES}
 
 
 def generate_org_tables(
