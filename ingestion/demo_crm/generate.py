@@ -65,16 +65,16 @@ def iter_chunks(
     n_blocks = len(world.layout)
     workers = workers or default_workers()
 
-    def build(b: int) -> tuple[dict[str, pa.Table], dict[str, float] | None]:
+    def build(b: int) -> tuple[dict[str, pa.Table], dict[str, float]]:
+        """Block ``b``'s tables and the seconds spent on each (merged by the caller)."""
         start = time.perf_counter()
         blk = world.block(b)
         built = time.perf_counter() - start
-        spent: dict[str, float] | None = {} if timings is not None else None
+        spent: dict[str, float] = {}
         tables = block_tables(world, blk, config, spent, since)
-        if spent is not None:
-            total = sum(t.num_rows for t in tables.values()) or 1
-            for name, table in tables.items():
-                spent[name] += built * table.num_rows / total
+        total = sum(t.num_rows for t in tables.values()) or 1
+        for name, table in tables.items():
+            spent[name] += built * table.num_rows / total
         return tables, spent
 
     pending: deque[Future] = deque()
@@ -87,7 +87,7 @@ def iter_chunks(
                     pending.append(pool.submit(build, next_block))
                     next_block += 1
                 tables, spent = pending.popleft().result()
-                if spent is not None and timings is not None:
+                if timings is not None:
                     for name, secs in spent.items():
                         timings[name] = timings.get(name, 0.0) + secs
                 parts.append(tables)
