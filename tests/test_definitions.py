@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.assembly import build_definitions
 from orchestration.defs.transformation import SubprocessDbtCliResource
+from orchestration.manifest import load_manifest
 from orchestration.settings import Settings
 
 
@@ -126,3 +127,17 @@ def test_dbt_runs_without_an_in_process_adapter(defs: dg.Definitions) -> None:
     resource = defs.resources["dbt"]
     assert isinstance(resource, SubprocessDbtCliResource)
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_every_dbt_data_test_is_an_asset_check(defs: dg.Definitions) -> None:
+    """A dbt test Dagster cannot attach to one model is logged as a mere observation, with
+    a warning in every run: singular tests that read several models name theirs
+    (``meta.dagster.ref``)."""
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    tests = {
+        node["name"]
+        for node in load_manifest()["nodes"].values()
+        if node["resource_type"] == "test"
+    }
+    assert len(tests) > 400
+    assert tests - checks == set()

@@ -4,6 +4,7 @@ Maven and Telco datasets end to end through dbt (crm_source = files)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import zipfile
@@ -313,11 +314,18 @@ def _raw_counts(warehouse: Path) -> dict[str, int]:
 
 
 def test_every_import_lands_all_17_tables_and_a_failed_import_changes_nothing(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     pipeline = files_pipeline(warehouse, tmp_path / "dlt")
-    pipeline.run(files_source(PRESETS / "generic_deals.yaml"))
+    dlt_logger = logging.getLogger("dlt")  # dlt's logger does not propagate to the root
+    dlt_logger.addHandler(caplog.handler)
+    try:
+        pipeline.run(files_source(PRESETS / "generic_deals.yaml"))
+    finally:
+        dlt_logger.removeHandler(caplog.handler)
+    # the declared columns agree with the Arrow tables dlt stamps (else a warning a table)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     first = _raw_counts(warehouse)
     assert first["deals"] == 4 and first["deal_stage_history"] == 7 and first["quotas"] == 0
     with warehouse_connection(warehouse, read_only=True) as con:

@@ -27,8 +27,9 @@ DATASET = "raw_files"
 
 def _resource(name: str, table: pa.Table) -> DltResource:
     columns = py_arrow_to_table_schema_columns(SCHEMAS[name])
-    # declared so that an empty import still has the column staging reads as load_id
-    columns["_dlt_load_id"] = {"name": "_dlt_load_id", "data_type": "text", "nullable": True}
+    # declared so that an empty import still has the column staging reads as load_id; not
+    # nullable, as dlt stamps it on every Arrow row (a differing hint makes dlt warn)
+    columns["_dlt_load_id"] = {"name": "_dlt_load_id", "data_type": "text", "nullable": False}
 
     def rows() -> Iterator[pa.Table]:
         yield table
