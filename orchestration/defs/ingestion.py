@@ -18,7 +18,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.extract.source import DltSource
 
 from ingestion.demo_crm import DemoCrmConfig, demo_crm_source
-from orchestration.defs import WAREHOUSE_POOL
+from orchestration.defs import BACKFILL_POLICY, WAREHOUSE_POOL
 from orchestration.partitions import as_of_partitions
 from orchestration.settings import Settings
 
@@ -78,7 +78,7 @@ def _assets(
         name=f"{settings.crm_source}_tables",
         dagster_dlt_translator=SourceTableTranslator(),
         partitions_def=as_of_partitions(settings),
-        backfill_policy=dg.BackfillPolicy.multi_run(1),
+        backfill_policy=BACKFILL_POLICY,
         pool=WAREHOUSE_POOL,
     )
 

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import audit
-from orchestration.defs import WAREHOUSE_POOL
+from orchestration.defs import BACKFILL_POLICY, WAREHOUSE_POOL
 from orchestration.lineage import LINEAGE_TABLE, published_lineage, write_edges
 from orchestration.manifest import load_manifest
 from orchestration.partitions import as_of_partitions
@@ -31,7 +31,7 @@ def build_publish_asset(
         key=PUBLISHED_REPORTS,
         deps=list(mart_keys),
         partitions_def=as_of_partitions(settings),
-        backfill_policy=dg.BackfillPolicy.multi_run(1),
+        backfill_policy=BACKFILL_POLICY,
         pool=WAREHOUSE_POOL,
         group_name="publishing",
         kinds={"duckdb"},

@@ -10,7 +10,6 @@ import dagster as dg
 
 from orchestration.defs.publishing import CADENCE_TAG
 from orchestration.partitions import (
-    as_of_partitions,
     quarter_start_months,
     quarterly_as_of,
     weekly_as_of,
@@ -25,8 +24,7 @@ def build_jobs(settings: Settings) -> list[dg.UnresolvedAssetJobDefinition]:
     def job(name: str, cadence: str, description: str) -> dg.UnresolvedAssetJobDefinition:
         return dg.define_asset_job(
             name=name,
-            selection=dg.AssetSelection.all(),
-            partitions_def=as_of_partitions(settings),
+            selection=dg.AssetSelection.all(),  # partitioned by as-of date, as its assets
             executor_def=dg.in_process_executor,
             tags={CADENCE_TAG: cadence},
             description=description,

@@ -17,7 +17,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.defs import WAREHOUSE_POOL
+from orchestration.defs import BACKFILL_POLICY, WAREHOUSE_POOL
 from orchestration.environment import scoped_environment
 from orchestration.lineage import RAW_SCHEMA_PREFIX, ROWS, Edge, load_cached_edges
 from orchestration.manifest import load_manifest, mart_nodes
@@ -196,7 +196,7 @@ def build_dbt_assets(settings: Settings, project: DbtProject) -> dg.AssetsDefini
         project=project,
         dagster_dbt_translator=LayeredDbtTranslator(cached_lineage(settings)),
         partitions_def=as_of_partitions(settings),
-        backfill_policy=dg.BackfillPolicy.multi_run(1),
+        backfill_policy=BACKFILL_POLICY,
         pool=WAREHOUSE_POOL,
     )
     def salespulse_dbt_models(
