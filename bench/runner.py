@@ -152,7 +152,7 @@ LARGE_MEMORY_LIMIT = "12GB"
 def refresh_memory_limit(deals: int) -> str:
     """The DuckDB memory limit the refresh runs with: one set in the environment, else
     ``LARGE_MEMORY_LIMIT`` above ``LARGE_DEALS`` (with the default 3GB, two marts built side
-    by side at L spilled until the disk was full: docs/performance.md, L), else the
+    by side at L spilled until the disk was full: docs/performance.md, Memory), else the
     product's default."""
     if "SALESPULSE_DUCKDB_MEMORY_LIMIT" in os.environ:
         return os.environ["SALESPULSE_DUCKDB_MEMORY_LIMIT"]

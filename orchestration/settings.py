@@ -34,7 +34,7 @@ of the DuckDB memory limit, and one at a time above it. Each DuckDB query alread
 core; two large models side by side split one memory limit and spill. Measured: at 1M deals
 (18M raw rows, 3GB) two threads took 73.5 s of dbt execution against 82.2 s for one; at 10M
 deals (182M raw rows, 12GB) ``rep_performance`` took 358 s beside other models and 73 s alone
-(docs/performance.md, "L: 10,000,000 deals")."""
+(docs/performance.md, Memory)."""
 CRM_SOURCES = ("demo_crm", "files", "hubspot", "pipedrive", "salesforce")
 """The CRM sources a warehouse can be built from (dbt var ``crm_source``; see docs/connectors)."""
 
