@@ -140,7 +140,8 @@ def test_every_dbt_data_test_is_an_asset_check(defs: dg.Definitions) -> None:
     tests = {
         node["name"]
         for node in load_manifest()["nodes"].values()
-        if node["resource_type"] == "test"
+        # a fresh parse keeps the tests of other CRM sources' staging models, disabled
+        if node["resource_type"] == "test" and node["config"]["enabled"]
     }
     assert len(tests) > 400
     assert tests - checks == set()
