@@ -9,12 +9,6 @@
 
 with
 
-months as (
-
-    select distinct month_start from {{ ref('int_calendar') }}
-
-),
-
 reps as (
 
     select * from {{ ref('int_users') }}
@@ -34,18 +28,18 @@ deals as (
 
 ),
 
+-- each month to the one containing the as-of date, measured to its end (the current
+-- month: to the day after the as-of date)
 bounds as (
 
     select
-        month_start,
-        {{ salespulse.period_end('month', 'month_start') }} as month_end,
-        case
-            when {{ salespulse.period_end('month', 'month_start') }} > {{ salespulse.as_of_next_day() }}
-            then {{ salespulse.as_of_next_day() }}
-            else {{ salespulse.period_end('month', 'month_start') }}
-        end as measured_to
+        period_start as month_start,
+        period_end as month_end,
+        measured_to_exclusive as measured_to,
+        is_complete_period
 
-    from months
+    from {{ ref('int_periods') }}
+    where period_type = 'month'
 
 ),
 
@@ -55,7 +49,8 @@ rep_months as (
         reps.user_id,
         bounds.month_start,
         bounds.month_end,
-        bounds.measured_to
+        bounds.measured_to,
+        bounds.is_complete_period
 
     from reps
     inner join bounds
@@ -116,7 +111,7 @@ final as (
         coalesce(opportunity_counts.open_opportunities_at_end, 0) as open_opportunities_at_end,
         coalesce(opportunity_counts.total_opportunities_at_end, 0) as total_opportunities_at_end,
         -- flags
-        (rep_months.measured_to = rep_months.month_end) as is_complete_period,
+        rep_months.is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from rep_months

@@ -30,12 +30,6 @@ subscriptions as (
 
 ),
 
-months as (
-
-    select distinct month_start from {{ ref('int_calendar') }}
-
-),
-
 first_mrr as (
 
     select
@@ -48,18 +42,18 @@ first_mrr as (
 
 ),
 
+-- each month to the one containing the as-of date, measured to its end (the current
+-- month: to the day after the as-of date)
 bounds as (
 
     select
-        month_start,
-        case
-            when {{ salespulse.period_end('month', 'month_start') }} > {{ salespulse.as_of_next_day() }}
-            then {{ salespulse.as_of_next_day() }}
-            else {{ salespulse.period_end('month', 'month_start') }}
-        end as measured_to,
-        cast({{ dbt.dateadd('month', -11, 'month_start') }} as date) as trailing_12_start
+        period_start as month_start,
+        measured_to_exclusive as measured_to,
+        is_complete_period,
+        cast({{ dbt.dateadd('month', -11, 'period_start') }} as date) as trailing_12_start
 
-    from months
+    from {{ ref('int_periods') }}
+    where period_type = 'month'
 
 ),
 
@@ -185,7 +179,7 @@ final as (
         {{ salespulse.safe_divide('trailing_12.t12_mrr_retained', 'trailing_12.t12m_mrr_at_start') }}
             as net_revenue_retention_t12m,
         -- flags
-        (bounds.measured_to = {{ salespulse.period_end('month', 'bounds.month_start') }}) as is_complete_period,
+        bounds.is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from bounds
