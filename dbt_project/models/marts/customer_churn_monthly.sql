@@ -16,7 +16,7 @@ mrr as (
 
 bounds as (
 
-    select period_start as month_start, measured_to_exclusive as measured_to
+    select period_start as month_start, measured_to_exclusive as measured_to, is_complete_period
     from {{ ref('int_periods') }}
     where period_type = 'month'
 
@@ -27,6 +27,7 @@ account_months as (
     select
         bounds.month_start,
         bounds.measured_to,
+        bounds.is_complete_period,
         opening.account_id,
         opening.mrr as mrr_at_start,
         closing.mrr as mrr_at_end
@@ -56,11 +57,11 @@ final as (
         {{ salespulse.safe_divide(
             'sum(case when mrr_at_start > 0 and mrr_at_end = 0 then mrr_at_start else 0 end)',
             'sum(mrr_at_start)') }} as revenue_churn_rate,
-        (measured_to = {{ salespulse.period_end('month', 'month_start') }}) as is_complete_period,
+        is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from account_months
-    group by month_start, measured_to
+    group by month_start, measured_to, is_complete_period
 
 )
 

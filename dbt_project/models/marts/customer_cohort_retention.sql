@@ -22,7 +22,7 @@ mrr as (
 
 bounds as (
 
-    select period_start as month_start, measured_to_exclusive as measured_to
+    select period_start as month_start, measured_to_exclusive as measured_to, is_complete_period
     from {{ ref('int_periods') }}
     where period_type = 'month'
 
@@ -48,6 +48,7 @@ cohort_months as (
         cohorts.cohort_first_mrr,
         bounds.month_start,
         bounds.measured_to,
+        bounds.is_complete_period,
         {{ dbt.datediff('cohorts.cohort_month', 'bounds.month_start', 'month') }} as months_since_start
 
     from cohorts
@@ -93,8 +94,7 @@ final as (
         {{ salespulse.safe_divide('coalesce(active.mrr_active, 0)', 'cohort_months.cohort_first_mrr') }}
             as mrr_retention_rate,
         -- flags
-        (cohort_months.measured_to = {{ salespulse.period_end('month', 'cohort_months.month_start') }})
-            as is_complete_period,
+        cohort_months.is_complete_period,
         {{ salespulse.as_of_date() }} as as_of_date
 
     from cohort_months
