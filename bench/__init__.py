@@ -14,5 +14,11 @@ that floor, measured in the same run, because the 2-core machines are shared and
 See docs/performance.md.
 """
 
+from datetime import date
+
 SIZES: dict[str, int] = {"S": 10_000, "M": 1_000_000, "L": 10_000_000}
 """Deals created over the demo CRM's horizon, per benchmark size."""
+SMALL_SIZE = SIZES["S"]
+"""The baseline refresh's size: its stages are almost all fixed cost."""
+DEFAULT_AS_OF = date(2026, 11, 15)
+"""A fixed Sunday inside the demo horizon, so runs on different days compare."""

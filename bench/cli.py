@@ -56,8 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         "--weekly-only", action="store_true",
         help="only the weekly schedule, in one home: a fresh home refreshed as of the week "
-        "before --as-of (a full refresh), then as of --as-of, reported against the first; no "
-        "floor, no baseline (for L, where --weekly's two homes do not fit on the disk)",
+        "before --as-of (a full refresh), then as of --as-of, reported against the first; the "
+        "first against the floor on its data; no baseline (for L, where --weekly's two homes "
+        "do not fit on the disk)",
     )  # fmt: skip
     parser.add_argument("--workdir", type=Path, help="work here instead of a temp dir")
     return parser
@@ -91,7 +92,9 @@ def output_deleted_with_workdir(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bench.runner import DEFAULT_AS_OF, run_bench, run_weekly_only
+    from bench import DEFAULT_AS_OF
+    from bench.runner import run_bench
+    from bench.weekly import run_weekly_only
 
     label, deals = args.size
     common = {
