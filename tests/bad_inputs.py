@@ -334,6 +334,18 @@ CORPUS: tuple[BadInput, ...] = (
             {"deals.canonical_rows": 1},
         ),
     ),
+    # --- pipeline stages ----------------------------------------------------------------
+    BadInput(
+        "stage-id-in-two-pipelines",
+        "a stage id another pipeline also uses",
+        (
+            "insert into raw_demo_crm.pipeline_stages select * replace ("
+            "'stage-id-in-two-pipelines' as pipeline_id, "
+            "'stage-id-in-two-pipelines' as _dlt_load_id) "
+            "from raw_demo_crm.pipeline_stages order by stage_id limit 1",
+        ),
+        Error("unique_combination_stg_crm__pipeline_stages_stage_id"),
+    ),
     # --- deal stage history -------------------------------------------------------------
     BadInput(
         "history-unknown-stage",

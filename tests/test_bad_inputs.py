@@ -127,10 +127,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     con.close()
     # `dbt build` would skip the models downstream of the first failing test: run, then test
     selected = (
-        "stg_demo_crm__deal_stage_history stg_demo_crm__activities "
+        "stg_demo_crm__deal_stage_history stg_demo_crm__activities stg_demo_crm__pipeline_stages "
         "stg_demo_crm__quotas int_rep_quotas_monthly "
         "stg_demo_crm__fx_rates int_fx_rates int_fx_rates_daily int_quarantine_deals int_deals "
-        "stg_crm__deal_stage_history stg_crm__activities stg_crm__quotas stg_crm__fx_rates"
+        "stg_crm__deal_stage_history stg_crm__activities stg_crm__quotas stg_crm__fx_rates "
+        "stg_crm__pipeline_stages"
     )
     models_run = _dbt("run", errors, tmp / "errors", "--select", selected)
     assert models_run.returncode == 0, models_run.stdout[-4000:]

@@ -289,6 +289,30 @@ def test_duplicate_keys_and_unknown_mapping_names_are_rejected(tmp_path: Path) -
     assert error.file == str(bad) and error.column == "tables.deals.columns.deal_idd"
 
 
+def test_a_stage_id_shared_by_two_pipelines_is_rejected(tmp_path: Path) -> None:
+    text = (
+        (PRESETS / "generic_deals.yaml")
+        .read_text()
+        .replace(
+            "../../../tests/fixtures/files/generic_deals.csv", str(FIXTURES / "generic_deals.csv")
+        )
+    )
+    second = "      - {pipeline_id: renewals, stage_id: won, stage_name: Won, stage_order: 1, "
+    second += "probability: 100, is_closed: true, is_won: true}\n"
+    anchor = "      - {pipeline_id: deals, stage_id: lost,"
+    assert anchor in text
+    mapping = tmp_path / "two_pipelines.yaml"
+    mapping.write_text(text.replace(anchor, second + anchor))
+    error = _import_error(mapping)
+    assert error.column == "tables.pipeline_stages.stage_id"
+    assert "stage_id 'won' is in pipelines 'deals', 'renewals'" in str(error)
+    # each pipeline with its own ids imports
+    mapping.write_text(
+        text.replace(anchor, second.replace("stage_id: won", "stage_id: r_won") + anchor)
+    )
+    assert build_tables(load_mapping(mapping)).tables["pipeline_stages"].num_rows == 4
+
+
 def test_cli_prints_the_error_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -269,6 +269,26 @@ def _check_keys(name: str, table: pa.Table, mapping: Mapping) -> None:
         )
 
 
+def _check_stage_ids(table: pa.Table, mapping: Mapping) -> None:
+    """A stage id names one stage in every pipeline: deals and stage history carry the stage
+    id alone (a deal may move between pipelines), so the models look stages up by it."""
+    pipelines = table.group_by("stage_id").aggregate([("pipeline_id", "count_distinct")])
+    shared = pipelines.filter(pc.greater(pipelines["pipeline_id_count_distinct"], 1))
+    if shared.num_rows:
+        stage = shared["stage_id"][0].as_py()
+        names = sorted(
+            {p.as_py() for p in table.filter(pc.equal(table["stage_id"], stage))["pipeline_id"]}
+        )
+        raise FileImportError(
+            f"stage_id {stage!r} is in pipelines {', '.join(map(repr, names))} "
+            f"({shared.num_rows} shared stage id(s)): stage ids must be unique across "
+            "pipelines, since deals and stage history name a stage by its id alone; "
+            f"give each pipeline its own ids (e.g. '{names[0]}_{stage}')",
+            file=str(mapping.path),
+            column="tables.pipeline_stages.stage_id",
+        )
+
+
 def build_tables(mapping: Mapping) -> ImportResult:
     """Read every file of ``mapping`` and return the 17 canonical tables (or raise)."""
     sources = _read_all(mapping)
@@ -295,5 +315,7 @@ def build_tables(mapping: Mapping) -> ImportResult:
                 result.provenance[name] += notes
             table = pa.concat_tables(pieces) if pieces else schema.empty_table()
         _check_keys(name, table, mapping)
+        if name == "pipeline_stages":
+            _check_stage_ids(table, mapping)
         result.tables[name] = table
     return result

@@ -179,7 +179,12 @@ _CANONICAL_RAW_SUITES: tuple[TableSuite, ...] = (
     _raw("leads", ("lead_id",)),
     _raw("pipelines", ("pipeline_id",)),
     _raw(
-        "pipeline_stages", ("stage_id",), *not_null("pipeline_id"), between("probability", 0, 100)
+        "pipeline_stages",
+        ("stage_id",),
+        # unique across pipelines: deals and stage history name a stage by its id alone
+        unique("stage_id"),
+        *not_null("pipeline_id"),
+        between("probability", 0, 100),
     ),
     _raw(
         "deals",
