@@ -24,7 +24,9 @@ def say(message: str) -> None:
     print(f"bench [{datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def timed(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT):
+def timed(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = PROJECT_ROOT
+) -> tuple[float, int]:
     """(seconds, return code) of a command."""
     start = time.perf_counter()
     done = subprocess.run(

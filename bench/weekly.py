@@ -78,7 +78,8 @@ def run_weekly_only(
     with RssSampler() as rss:
         say(f"generate: the floor's Parquet input as of {previous_week} (the full refresh's)")
         gen = generate(deals, previous_week, start.work / "parquet")
-        floor_runs, floor_outputs = [], {}
+        floor_runs: list[float] = []
+        floor_outputs: dict[str, int] = {}
         for run in (1, 2):
             say(f"floor: bench/floor.sql on DuckDB (run {run} of 2)")
             seconds, floor_outputs = run_floor(start.work / "parquet", previous_week)
