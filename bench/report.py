@@ -57,6 +57,14 @@ def ratios(
     return out
 
 
+def format_ratios(computed: Mapping[str, float | None]) -> str:
+    """The ratios as printed under the table, one per line."""
+    return "\n".join(
+        f"  {name:<36} {'n/a' if value is None else f'{value:.1f}x'}"
+        for name, value in computed.items()
+    )
+
+
 def _fmt_seconds(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 

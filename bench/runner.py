@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from bench import DEFAULT_AS_OF, SMALL_SIZE
-from bench.floor import Generated, generate, run_floor
+from bench.floor import Generated, floor_record, generate, run_floor
 from bench.memory import RssSampler
 from bench.probes import fixed_costs, run_reports
 from bench.process import say
 from bench.refresh import format_bytes, refresh_memory_limit, run_refresh
-from bench.report import Row, format_table, markdown_table, ratio, ratios
+from bench.report import Row, format_ratios, format_table, markdown_table, ratio, ratios
 from bench.weekly import print_weekly, weekly_refresh
 from bench.workdir import begin, finish
 
@@ -176,8 +176,7 @@ def run_bench(
             for r in rows
         ],
         "ratios": computed,
-        "floor": {"seconds": floor_s, "runs": floor_runs, "outputs": floor_outputs,
-                  "parquet_write_s": gen.write_s},
+        "floor": floor_record(floor_runs, floor_outputs, gen),
         "generate": {"seconds": gen.generate_s, "timings": gen.timings},
         "refresh": refresh.as_dict(),
         "baseline_refresh": baseline.as_dict() if baseline else None,
@@ -192,8 +191,7 @@ def run_bench(
     print(f"SalesPulse bench, size {label} ({deals:,} deals, {raw_rows:,} raw rows), as of {as_of}")
     print(format_table(rows, floor_s))
     print()
-    for name, value in computed.items():
-        print(f"  {name:<36} {'n/a' if value is None else f'{value:.1f}x'}")
+    print(format_ratios(computed))
     if refresh.times:
         parts = ", ".join(f"{k} {v:.1f}s" for k, v in refresh.fixed_parts().items())
         print(f"  fixed cost {refresh.fixed:.1f}s = {parts}")

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from bench import DEFAULT_AS_OF
-from bench.floor import generate, run_floor
+from bench.floor import floor_record, generate, run_floor
 from bench.memory import RssSampler
 from bench.process import PROJECT_ROOT, say
 from bench.refresh import Refresh, format_bytes, last_load, refresh_memory_limit, run_refresh
-from bench.report import ratio, ratios
+from bench.report import format_ratios, ratio, ratios
 from bench.workdir import begin, finish
 
 FULL_STAND_IN = (
@@ -110,8 +110,7 @@ def run_weekly_only(
         "machine": start.machine(),
         "duckdb_memory_limit": refresh_memory_limit(deals),
         "weekly_refresh": incremental,
-        "floor": {"seconds": floor_s, "runs": floor_runs, "outputs": floor_outputs,
-                  "as_of": previous_week.isoformat(), "parquet_write_s": gen.write_s},
+        "floor": floor_record(floor_runs, floor_outputs, gen, as_of=previous_week.isoformat()),
         "generate": {"seconds": gen.generate_s, "rows": gen.total_rows},
         "ratios": computed,
         "ratios_are_of": "the previous week's (full) refresh against the floor on its data",
@@ -125,8 +124,7 @@ def run_weekly_only(
         f"(best of {len(floor_runs)}, {gen.total_rows:,} rows generated in "
         f"{gen.generate_s:.1f}s)"
     )
-    for name, value in computed.items():
-        print(f"  {name:<36} {'n/a' if value is None else f'{value:.1f}x'}")
+    print(format_ratios(computed))
     print_weekly(incremental)
     print(
         f"  peak RSS: previous week {peaks['previous_week_refresh'] or 0:,.0f} MB, this week "

@@ -52,6 +52,15 @@ def _mapping(
     return mapping
 
 
+def _generic_deals_preset(csv: Path) -> str:
+    """The generic_deals preset's text, reading ``csv`` instead of its fixture."""
+    return (
+        (PRESETS / "generic_deals.yaml")
+        .read_text()
+        .replace("../../../tests/fixtures/files/generic_deals.csv", str(csv))
+    )
+
+
 def _import_error(mapping: Path) -> FileImportError:
     with pytest.raises(FileImportError) as caught:
         build_tables(load_mapping(mapping))
@@ -290,13 +299,7 @@ def test_duplicate_keys_and_unknown_mapping_names_are_rejected(tmp_path: Path) -
 
 
 def test_a_stage_id_shared_by_two_pipelines_is_rejected(tmp_path: Path) -> None:
-    text = (
-        (PRESETS / "generic_deals.yaml")
-        .read_text()
-        .replace(
-            "../../../tests/fixtures/files/generic_deals.csv", str(FIXTURES / "generic_deals.csv")
-        )
-    )
+    text = _generic_deals_preset(FIXTURES / "generic_deals.csv")
     second = "      - {pipeline_id: renewals, stage_id: won, stage_name: Won, stage_order: 1, "
     second += "probability: 100, is_closed: true, is_won: true}\n"
     anchor = "      - {pipeline_id: deals, stage_id: lost,"
@@ -358,15 +361,10 @@ def test_every_import_lands_all_17_tables_and_a_failed_import_changes_nothing(
     assert columns == [*SCHEMAS["quotas"].names, "_dlt_load_id"]  # empty, typed, with the load id
 
     bad = tmp_path / "bad.yaml"
-    text = (PRESETS / "generic_deals.yaml").read_text()
     shutil.copy(FIXTURES / "generic_deals.csv", tmp_path / "generic_deals.csv")
     with open(tmp_path / "generic_deals.csv", "ab") as f:
         f.write(b"D-5;Broken;X;Y;won;abc;EUR;01/01/2025;02/01/2025\n")
-    bad.write_text(
-        text.replace(
-            "../../../tests/fixtures/files/generic_deals.csv", str(tmp_path / "generic_deals.csv")
-        )
-    )
+    bad.write_text(_generic_deals_preset(tmp_path / "generic_deals.csv"))
     with pytest.raises(FileImportError) as caught:
         pipeline.run(files_source(bad))
     assert (caught.value.line, caught.value.column) == (6, "value")
