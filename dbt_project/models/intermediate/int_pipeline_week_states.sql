@@ -120,22 +120,92 @@ fingerprints as (
 
 {% endif %}
 
+-- The complete weeks in order (consecutive ISO weeks), numbered from 0.
+numbered_weeks as (
+
+    select
+        week_start,
+        week_end,
+        cast(row_number() over (order by week_start) - 1 as {{ dbt.type_int() }}) as week_index
+    from weeks
+
+),
+
+week_range as (
+
+    select min(week_start) as first_week_start, max(week_index) as last_week_index
+    from numbered_weeks
+
+),
+
+{#
+    The weeks at whose end a spell stands, as a span of week numbers. A deal stands at a
+    week's end (Sunday) in the spell valid then: valid_from_date <= week_end < valid_to_date,
+    and a closed spell only in the week it was entered. With weeks starting on Mondays,
+    valid_from_date <= week_end holds from the week of valid_from_date on, and
+    week_end < valid_to_date up to the week before that of valid_to_date (a spell left on a
+    Monday stood at the Sunday before). So the span runs from the week of valid_from_date to
+    the week before that of valid_to_date (open: to the last week), cut to the weeks there
+    are; a closed spell's span ends where it starts. Spans that end before they start (a
+    spell entered and left within a week) are in no week.
+#}
+spell_spans as (
+
+    select
+        spells.*,
+        greatest(from_week_index, 0) as first_week_index,
+        least(
+            coalesce(to_week_index, final_week_index),
+            case when spells.spell_status = 'open' then final_week_index else from_week_index end,
+            final_week_index
+        ) as last_week_index
+    from (
+        select
+            spells.*,
+            week_range.last_week_index as final_week_index,
+            cast({{ dbt.datediff('week_range.first_week_start', salespulse.period_start('week', 'spells.valid_from_date'), 'day') }} / 7 as {{ dbt.type_int() }})
+                as from_week_index,
+            cast({{ dbt.datediff('week_range.first_week_start', salespulse.period_start('week', 'spells.valid_to_date'), 'day') }} / 7 as {{ dbt.type_int() }}) - 1
+                as to_week_index
+        from {{ 'changed_spells' if is_incremental() else 'spells' }} as spells
+        cross join week_range
+    ) as spells
+
+),
+
+{% set spell_columns = ['deal_id', 'pipeline_id', 'stage_id', 'stage_name', 'stage_order', 'stage_probability', 'entry_of_stage', 'spell_status', 'valid_from_date'] %}
 week_spells as (
 
-    {% set parts = [('weeks', 'changed_spells'), ('new_weeks', 'unchanged_spells')] if is_incremental() else [('weeks', 'spells')] %}
-    {% for weeks_relation, spells_relation in parts %}
+    -- each spell in every week of its span: the weeks numbered 0..n-1 count the weeks from
+    -- its first, so each spell meets only the weeks it stands in. (A join of weeks and
+    -- spells on the dates compared each spell with every week after its start: 2.9 of the
+    -- 6.8 s of DuckDB's operators at 1M deals.)
     select
-        {{ weeks_relation }}.week_start,
-        {{ weeks_relation }}.week_end,
-        {{ spells_relation }}.*
-    from {{ weeks_relation }}
-    inner join {{ spells_relation }}
-        on {{ spells_relation }}.valid_from_date <= {{ weeks_relation }}.week_end
-        and coalesce({{ spells_relation }}.valid_to_date, cast('9999-12-31' as date)) > {{ weeks_relation }}.week_end
-    where {{ spells_relation }}.spell_status = 'open'
-       or {{ spells_relation }}.valid_from_date >= {{ weeks_relation }}.week_start
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+        numbered_weeks.week_start,
+        numbered_weeks.week_end,
+        {% for column in spell_columns %}spell_spans.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from spell_spans
+    inner join numbered_weeks as week_offsets
+        on week_offsets.week_index <= spell_spans.last_week_index - spell_spans.first_week_index
+    inner join numbered_weeks
+        on numbered_weeks.week_index = spell_spans.first_week_index + week_offsets.week_index
+
+    {% if is_incremental() %}
+    union all
+
+    -- the unchanged deals in the weeks not stored yet (usually one): the spell each stood
+    -- in at the week's end, by the same rule on the dates
+    select
+        new_weeks.week_start,
+        new_weeks.week_end,
+        {% for column in spell_columns %}unchanged_spells.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
+    from new_weeks
+    inner join unchanged_spells
+        on unchanged_spells.valid_from_date <= new_weeks.week_end
+        and coalesce(unchanged_spells.valid_to_date, cast('9999-12-31' as date)) > new_weeks.week_end
+    where unchanged_spells.spell_status = 'open'
+       or unchanged_spells.valid_from_date >= new_weeks.week_start
+    {% endif %}
 
 ),
 
