@@ -7,6 +7,12 @@
     then. Ownership is the deal's and lead's current owner as of the as-of date.
 #}
 
+{#
+    int_deals is read where used rather than through an import CTE: DuckDB materializes a
+    CTE read twice, which here would copy every deal with every column.
+#}
+{% set deals = ref('int_deals') %}
+
 with
 
 reps as (
@@ -19,12 +25,6 @@ reps as (
 leads as (
 
     select * from {{ ref('int_leads') }}
-
-),
-
-deals as (
-
-    select * from {{ ref('int_deals') }}
 
 ),
 
@@ -72,21 +72,78 @@ lead_counts as (
 
 ),
 
+-- Deals created and closed per owner and calendar month.
+deal_month_counts as (
+
+    select user_id, month_start, sum(created_deals) as created_deals, sum(closed_deals) as closed_deals
+    from (
+        select
+            owner_id as user_id,
+            {{ salespulse.period_start('month', 'created_date') }} as month_start,
+            count(*) as created_deals,
+            0 as closed_deals
+        from {{ deals }}
+        where owner_id is not null
+        group by owner_id, {{ salespulse.period_start('month', 'created_date') }}
+
+        union all
+
+        select
+            owner_id as user_id,
+            {{ salespulse.period_start('month', 'closed_date') }} as month_start,
+            0 as created_deals,
+            count(*) as closed_deals
+        from {{ deals }}
+        where owner_id is not null
+          and closed_date is not null
+        group by owner_id, {{ salespulse.period_start('month', 'closed_date') }}
+    ) as counts
+    group by user_id, month_start
+
+),
+
+-- The opportunities a rep owns at a month's end are the deals created by then, and the
+-- open ones those not closed by then (a deal closes on or after its creation date). A
+-- month is measured to its end, the current one to the day after the as-of date, after
+-- which int_deals holds no creation or close: so "by the month's end" is "in the month or
+-- before", and both are running sums of the monthly counts, in month order, over every
+-- month with a count or a rep month (a rep's deals from before the hire count too).
+-- (Joined instead with every deal created before each rep month's end, the model made 10M
+-- rows at 1M deals.) The month is never null: `nulls first` changes nothing, and spelling
+-- it out lets the windows transpile to BigQuery (tests/test_portable_sql.py).
 opportunity_counts as (
 
     select
-        rep_months.user_id,
-        rep_months.month_start,
-        sum(case when deals.created_date >= rep_months.month_start then 1 else 0 end) as new_opportunities,
-        sum(case when deals.closed_date is null or deals.closed_date >= rep_months.measured_to then 1 else 0 end)
-            as open_opportunities_at_end,
-        count(*) as total_opportunities_at_end
+        user_id,
+        month_start,
+        new_opportunities,
+        total_opportunities_at_end - closed_opportunities_at_end as open_opportunities_at_end,
+        -- a count, as the other models' counts of rows
+        cast(total_opportunities_at_end as {{ dbt.type_bigint() }}) as total_opportunities_at_end
 
-    from rep_months
-    inner join deals
-        on rep_months.user_id = deals.owner_id
-        and deals.created_date < rep_months.measured_to
-    group by rep_months.user_id, rep_months.month_start
+    from (
+        select
+            coalesce(rep_months.user_id, deal_month_counts.user_id) as user_id,
+            coalesce(rep_months.month_start, deal_month_counts.month_start) as month_start,
+            (rep_months.user_id is not null) as is_rep_month,
+            coalesce(deal_month_counts.created_deals, 0) as new_opportunities,
+            sum(coalesce(deal_month_counts.created_deals, 0)) over (
+                partition by coalesce(rep_months.user_id, deal_month_counts.user_id)
+                order by coalesce(rep_months.month_start, deal_month_counts.month_start) nulls first
+                rows between unbounded preceding and current row
+            ) as total_opportunities_at_end,
+            sum(coalesce(deal_month_counts.closed_deals, 0)) over (
+                partition by coalesce(rep_months.user_id, deal_month_counts.user_id)
+                order by coalesce(rep_months.month_start, deal_month_counts.month_start) nulls first
+                rows between unbounded preceding and current row
+            ) as closed_opportunities_at_end
+
+        from rep_months
+        full outer join deal_month_counts
+            on rep_months.user_id = deal_month_counts.user_id
+            and rep_months.month_start = deal_month_counts.month_start
+    ) as running
+    where is_rep_month
 
 ),
 
