@@ -12,6 +12,7 @@
     CTE read twice, which here would copy every deal with every column.
 #}
 {% set deals = ref('int_deals') %}
+{% set closed_or_created = 'case when closed_date > created_date then closed_date else created_date end' %}
 
 with
 
@@ -72,7 +73,9 @@ lead_counts as (
 
 ),
 
--- Deals created and closed per owner and calendar month.
+-- Deals created, and deals created and closed, per owner and calendar month: a deal counts
+-- as closed in the month of the later of its creation and its close (a close may be
+-- recorded up to a day before the creation: int_stage_entries' allowance).
 deal_month_counts as (
 
     select user_id, month_start, sum(created_deals) as created_deals, sum(closed_deals) as closed_deals
@@ -90,20 +93,20 @@ deal_month_counts as (
 
         select
             owner_id as user_id,
-            {{ salespulse.period_start('month', 'closed_date') }} as month_start,
+            {{ salespulse.period_start('month', closed_or_created) }} as month_start,
             0 as created_deals,
             count(*) as closed_deals
         from {{ deals }}
         where owner_id is not null
           and closed_date is not null
-        group by owner_id, {{ salespulse.period_start('month', 'closed_date') }}
+        group by owner_id, {{ salespulse.period_start('month', closed_or_created) }}
     ) as counts
     group by user_id, month_start
 
 ),
 
 -- The opportunities a rep owns at a month's end are the deals created by then, and the
--- open ones those not closed by then (a deal closes on or after its creation date). A
+-- open ones those less the deals created and closed by then. A
 -- month is measured to its end, the current one to the day after the as-of date, after
 -- which int_deals holds no creation or close: so "by the month's end" is "in the month or
 -- before", and both are running sums of the monthly counts, in month order, over every
