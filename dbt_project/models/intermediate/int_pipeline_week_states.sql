@@ -120,7 +120,8 @@ fingerprints as (
 
 {% endif %}
 
--- The complete weeks in order (consecutive ISO weeks), numbered from 0.
+-- The complete weeks in order (consecutive ISO weeks), numbered from 0. (Without a
+-- complete week, `weeks` holds one row of nulls, the week before none.)
 numbered_weeks as (
 
     select
@@ -128,6 +129,7 @@ numbered_weeks as (
         week_end,
         cast(row_number() over (order by week_start) - 1 as {{ dbt.type_int() }}) as week_index
     from weeks
+    where week_start is not null
 
 ),
 
