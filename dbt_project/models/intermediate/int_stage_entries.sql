@@ -284,6 +284,7 @@ sequenced as (
 -- model at 1M deals). The valid entries of a pair are those of an extracted deal not
 -- entered before its creation (`entered_before_deal_created`, the rule `checked` flags);
 -- a pair with an unknown stage is quarantined whole, so its numbers are dropped below.
+-- The join back is on the entry's time, never null (each source's staging tests it).
 -- row_number rather than a framed count(*), which BigQuery cannot order with DuckDB's
 -- nulls-last default.
 reentered_stages as (
