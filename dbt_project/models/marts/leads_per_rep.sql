@@ -105,15 +105,20 @@ deal_month_counts as (
 
 ),
 
--- The opportunities a rep owns at a month's end are the deals created by then, and the
--- open ones those less the deals created and closed by then. A
--- month is measured to its end, the current one to the day after the as-of date, after
--- which int_deals holds no creation or close: so "by the month's end" is "in the month or
--- before", and both are running sums of the monthly counts, in month order, over every
--- month with a count or a rep month (a rep's deals from before the hire count too).
--- (Joined instead with every deal created before each rep month's end, the model made 10M
--- rows at 1M deals.) The month is never null: `nulls first` changes nothing, and spelling
--- it out lets the windows transpile to BigQuery (tests/test_portable_sql.py).
+-- The opportunities a rep owns at a month's end are the deals created by then; the open
+-- ones, those less the deals created and closed by then. A month is measured to its end,
+-- the current one to the day after the as-of date, after which int_deals holds no
+-- creation or close: so "by the month's end" is "in the month or before", and both are
+-- running sums of the monthly counts, in month order, over every month with a count or a
+-- rep month (a rep's deals from before the hire count too). (Joined instead with every
+-- deal created before each rep month's end, the model made 10M rows at 1M deals.) The
+-- month is never null: `nulls first` changes nothing, and spelling it out lets the
+-- windows transpile to BigQuery (tests/test_portable_sql.py).
+{% set month_order -%}
+    partition by coalesce(rep_months.user_id, deal_month_counts.user_id)
+    order by coalesce(rep_months.month_start, deal_month_counts.month_start) nulls first
+    rows between unbounded preceding and current row
+{%- endset %}
 opportunity_counts as (
 
     select
@@ -130,16 +135,8 @@ opportunity_counts as (
             coalesce(rep_months.month_start, deal_month_counts.month_start) as month_start,
             (rep_months.user_id is not null) as is_rep_month,
             coalesce(deal_month_counts.created_deals, 0) as new_opportunities,
-            sum(coalesce(deal_month_counts.created_deals, 0)) over (
-                partition by coalesce(rep_months.user_id, deal_month_counts.user_id)
-                order by coalesce(rep_months.month_start, deal_month_counts.month_start) nulls first
-                rows between unbounded preceding and current row
-            ) as total_opportunities_at_end,
-            sum(coalesce(deal_month_counts.closed_deals, 0)) over (
-                partition by coalesce(rep_months.user_id, deal_month_counts.user_id)
-                order by coalesce(rep_months.month_start, deal_month_counts.month_start) nulls first
-                rows between unbounded preceding and current row
-            ) as closed_opportunities_at_end
+            sum(coalesce(deal_month_counts.created_deals, 0)) over ({{ month_order }}) as total_opportunities_at_end,
+            sum(coalesce(deal_month_counts.closed_deals, 0)) over ({{ month_order }}) as closed_opportunities_at_end
 
         from rep_months
         full outer join deal_month_counts
